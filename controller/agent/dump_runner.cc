@@ -1,0 +1,207 @@
+#include "controller/agent/dump_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+#include "controller/agent/child_process.h"
+#include "controller/agent/error_lines.h"
+#include "controller/agent/sha256_stream.h"
+
+namespace cellar::agent {
+namespace {
+
+// Large reads keep the agent's share of the work small next to pg_dump's own.
+constexpr size_t kChunkSize = 256 * 1024;
+// A larger pipe lets pg_dump run ahead while the agent writes and hashes.
+constexpr int kPipeSize = 1024 * 1024;
+// Enough of pg_dump's stderr to find its last error line.
+constexpr size_t kStderrKept = 64 * 1024;
+
+std::string errno_text(const std::string& what, int error) {
+  return what + ": " + std::strerror(error);
+}
+
+std::string folder_of(const std::string& path) {
+  std::string folder = std::filesystem::path(path).parent_path().string();
+  return folder.empty() ? "/" : folder;
+}
+
+// A rename is durable only once the folder holding it is synced. Returns 0 or an errno value.
+int sync_folder(const std::string& folder) {
+  int fd = open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  int error = fsync(fd) == 0 ? 0 : errno;
+  close(fd);
+  return error;
+}
+
+bool write_all(int fd, const char* data, size_t size, int* error) {
+  while (size > 0) {
+    ssize_t n = write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *error = errno;
+      return false;
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Asks pg_dump to stop, and makes sure it does.
+int stop_child(pid_t pid) {
+  kill(pid, SIGTERM);
+  for (int i = 0; i < 50; ++i) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    usleep(20 * 1000);
+  }
+  kill(pid, SIGKILL);
+  return wait_for_exit(pid);
+}
+
+// The streaming loop for one pg_dump run; owns the partial file's descriptor only to write.
+class DumpStream {
+ public:
+  DumpStream(const DumpRequest& request, int file_fd) : request_(request), file_fd_(file_fd) {}
+
+  // Copies stdout into the file until pg_dump closes it; drains stderr alongside. Returns an
+  // error text when the copy had to stop early (the child is then already stopped and reaped).
+  std::string copy(SpawnedChild child, int* exit_status) {
+    fcntl(child.stdout_fd, F_SETPIPE_SZ, kPipeSize);
+    auto buffer = std::make_unique<char[]>(kChunkSize);
+    pollfd fds[3] = {{child.stdout_fd, POLLIN, 0},
+                     {child.stderr_fd, POLLIN, 0},
+                     {request_.cancel_fd, POLLIN, 0}};
+    std::string failure;
+    while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+      if (poll(fds, 3, -1) < 0) {
+        if (errno == EINTR) continue;
+        failure = errno_text("waiting for pg_dump", errno);
+        break;
+      }
+      if (fds[2].fd >= 0 && fds[2].revents != 0) {
+        failure = "cancelled: the agent was asked to stop (SIGTERM) while pg_dump ran";
+        break;
+      }
+      if (fds[0].fd >= 0 && fds[0].revents != 0) {
+        ssize_t n = read(fds[0].fd, buffer.get(), kChunkSize);
+        if (n > 0) {
+          int error = 0;
+          if (!write_all(file_fd_, buffer.get(), static_cast<size_t>(n), &error)) {
+            failure = errno_text("cannot write " + partial_path(request_.location), error);
+            break;
+          }
+          hash_.update(buffer.get(), static_cast<size_t>(n));
+          bytes_ += static_cast<uint64_t>(n);
+        } else if (n == 0 || errno != EINTR) {
+          close(fds[0].fd);
+          fds[0].fd = -1;
+        }
+      }
+      if (fds[1].fd >= 0 && fds[1].revents != 0) read_stderr(&fds[1].fd, buffer.get());
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd >= 0) close(fds[i].fd);
+    }
+    *exit_status = failure.empty() ? wait_for_exit(child.pid) : stop_child(child.pid);
+    return failure;
+  }
+
+  uint64_t bytes() const { return bytes_; }
+  std::string sha256() { return hash_.hex_digest(); }
+  const std::string& stderr_text() const { return stderr_; }
+
+ private:
+  void read_stderr(int* fd, char* buffer) {
+    ssize_t n = read(*fd, buffer, kChunkSize);
+    if (n > 0) {
+      stderr_.append(buffer, static_cast<size_t>(n));
+      if (stderr_.size() > kStderrKept) stderr_.erase(0, stderr_.size() - kStderrKept);
+    } else if (n == 0 || errno != EINTR) {
+      close(*fd);
+      *fd = -1;
+    }
+  }
+
+  const DumpRequest& request_;
+  int file_fd_;
+  Sha256Stream hash_;
+  uint64_t bytes_ = 0;
+  std::string stderr_;
+};
+
+DumpOutput failed(const std::string& partial, std::string error) {
+  unlink(partial.c_str());
+  DumpOutput output;
+  output.error = std::move(error);
+  return output;
+}
+
+}  // namespace
+
+std::vector<std::string> pg_dump_arguments(const DumpRequest& request) {
+  std::vector<std::string> args = {request.pg_dump,
+                                   std::string("--format=") + format_name(request.format)};
+  if (request.compression) args.push_back("--compress=" + std::to_string(*request.compression));
+  // Never wait for a password prompt nobody can answer.
+  args.push_back("--no-password");
+  return args;
+}
+
+std::string partial_path(const std::string& location) {
+  return location + ".partial";
+}
+
+DumpOutput run_dump(const DumpRequest& request) {
+  const std::string partial = partial_path(request.location);
+  const std::string folder = folder_of(request.location);
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec) return failed(partial, "cannot create the folder " + folder + ": " + ec.message());
+
+  int fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) return DumpOutput{false, 0, "", errno_text("cannot create " + partial, errno)};
+
+  std::string spawn_error;
+  std::optional<SpawnedChild> child =
+      spawn_child(pg_dump_arguments(request), request.environment, &spawn_error);
+  if (!child) {
+    close(fd);
+    return failed(partial, spawn_error);
+  }
+
+  DumpStream stream(request, fd);
+  int status = -1;
+  std::string failure = stream.copy(*child, &status);
+  if (failure.empty() && status != 0) {
+    failure = pg_dump_error_line(stream.stderr_text());
+    if (failure.empty()) failure = "pg_dump " + describe_exit(status);
+  }
+  if (failure.empty() && fsync(fd) != 0) failure = errno_text("cannot sync " + partial, errno);
+  if (close(fd) != 0 && failure.empty()) failure = errno_text("cannot close " + partial, errno);
+  if (!failure.empty()) return failed(partial, failure);
+
+  if (rename(partial.c_str(), request.location.c_str()) != 0) {
+    return failed(partial,
+                  errno_text("cannot rename " + partial + " to " + request.location, errno));
+  }
+  if (int error = sync_folder(folder); error != 0) {
+    // A dump that may vanish in a crash is not one to report as kept.
+    return failed(request.location, errno_text("cannot sync the folder " + folder, error));
+  }
+  return DumpOutput{true, stream.bytes(), stream.sha256(), ""};
+}
+
+}  // namespace cellar::agent

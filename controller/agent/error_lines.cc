@@ -1,0 +1,76 @@
+#include "controller/agent/error_lines.h"
+
+#include <sstream>
+#include <vector>
+
+namespace cellar::agent {
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+// Drops the leading "connection to server ... failed: " that libpq puts before every reason.
+std::string without_connection_prefix(const std::string& line) {
+  const std::string marker = " failed: ";
+  if (starts_with(line, "connection to server")) {
+    if (size_t at = line.find(marker); at != std::string::npos) {
+      return line.substr(at + marker.size());
+    }
+  }
+  return line;
+}
+
+// Strips "FATAL:  " or "ERROR:  "; returns whether the line carried one.
+bool strip_severity(std::string* line) {
+  for (const char* severity : {"FATAL:", "ERROR:", "PANIC:"}) {
+    if (starts_with(*line, severity)) {
+      size_t at = std::string(severity).size();
+      while (at < line->size() && (*line)[at] == ' ') ++at;
+      line->erase(0, at);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string libpq_error_line(const std::string& message) {
+  std::string first_client_line;
+  for (const std::string& raw : lines_of(message)) {
+    if (raw.empty() || raw[0] == '\t' || raw[0] == ' ') continue;  // hints
+    if (starts_with(raw, "DETAIL:") || starts_with(raw, "HINT:")) continue;
+    std::string line = without_connection_prefix(raw);
+    if (strip_severity(&line)) return line;
+    if (first_client_line.empty()) first_client_line = line;
+  }
+  return first_client_line.empty() ? "could not connect to the database server" : first_client_line;
+}
+
+std::string pg_dump_error_line(const std::string& stderr_text) {
+  std::string last_error;
+  std::string last_other;
+  for (const std::string& line : lines_of(stderr_text)) {
+    if (line.empty() || line[0] == '\t' || line[0] == ' ') continue;
+    if (starts_with(line, "pg_dump: error: ")) {
+      last_error = line;
+    } else if (!starts_with(line, "pg_dump: detail: ") && !starts_with(line, "pg_dump: hint: ") &&
+               !starts_with(line, "DETAIL:") && !starts_with(line, "HINT:")) {
+      last_other = line;
+    }
+  }
+  return last_error.empty() ? last_other : last_error;
+}
+
+}  // namespace cellar::agent

@@ -1,0 +1,273 @@
+#include "controller/api/backup.h"
+
+#include <array>
+
+namespace cellar::api {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Reads spec fields, collecting one error per problem instead of stopping at the first, so a
+// person fixes everything in one round.
+class SpecReader {
+ public:
+  SpecReader(std::vector<std::string>* errors) : errors_(errors) {}
+
+  const json* object(const json& parent, const char* key, const std::string& path, bool required) {
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) {
+      if (required) error(path + " is required");
+      return nullptr;
+    }
+    if (!it->is_object()) {
+      error(path + " must be an object");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  std::string string(const json& parent, const char* key, const std::string& path, bool required) {
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) {
+      if (required) error(path + " is required");
+      return {};
+    }
+    if (!it->is_string()) {
+      error(path + " must be a string");
+      return {};
+    }
+    auto value = it->get<std::string>();
+    if (required && value.empty()) error(path + " must not be empty");
+    return value;
+  }
+
+  std::optional<int64_t> integer(const json& parent, const char* key, const std::string& path,
+                                 int64_t min, int64_t max) {
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) return std::nullopt;
+    if (!it->is_number_integer()) {
+      error(path + " must be a whole number");
+      return std::nullopt;
+    }
+    auto v = it->get<int64_t>();
+    if (v < min || v > max) {
+      error(path + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
+            " (it is " + std::to_string(v) + ")");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  template <size_t N>
+  std::string one_of(const json& parent, const char* key, const std::string& path,
+                     const std::array<const char*, N>& allowed, const char* fallback) {
+    auto value = string(parent, key, path, false);
+    if (value.empty()) return fallback;
+    for (const char* a : allowed) {
+      if (value == a) return value;
+    }
+    std::string list;
+    for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    error(path + " must be one of " + list + " (it is \"" + value + "\")");
+    return fallback;
+  }
+
+  void error(std::string message) { errors_->push_back(std::move(message)); }
+
+ private:
+  std::vector<std::string>* errors_;
+};
+
+}  // namespace
+
+const char* to_string(Phase phase) {
+  switch (phase) {
+    case Phase::kPending:
+      return "Pending";
+    case Phase::kInProgress:
+      return "InProgress";
+    case Phase::kCompleted:
+      return "Completed";
+    case Phase::kFailed:
+      return "Failed";
+    case Phase::kCancelled:
+      return "Cancelled";
+    case Phase::kNone:
+      break;
+  }
+  return "";
+}
+
+Phase parse_phase(const std::string& text) {
+  for (Phase p : {Phase::kPending, Phase::kInProgress, Phase::kCompleted, Phase::kFailed,
+                  Phase::kCancelled}) {
+    if (text == to_string(p)) return p;
+  }
+  return Phase::kNone;
+}
+
+bool is_terminal(Phase phase) {
+  return phase == Phase::kCompleted || phase == Phase::kFailed || phase == Phase::kCancelled;
+}
+
+BackupSpec parse_backup_spec(const json& spec, std::vector<std::string>* errors,
+                             const std::string& prefix) {
+  BackupSpec out;
+  SpecReader r(errors);
+  if (!spec.is_object()) {
+    r.error(prefix + " is required");
+    return out;
+  }
+  if (const json* db = r.object(spec, "database", prefix + ".database", true)) {
+    const std::string p = prefix + ".database";
+    out.database.host = r.string(*db, "host", p + ".host", true);
+    out.database.port =
+        static_cast<int>(r.integer(*db, "port", p + ".port", 1, 65535).value_or(5432));
+    out.database.name = r.string(*db, "name", p + ".name", true);
+    out.database.user = r.string(*db, "user", p + ".user", true);
+    if (const json* ref = r.object(*db, "passwordSecretRef", p + ".passwordSecretRef", true)) {
+      out.database.password_secret_ref.name =
+          r.string(*ref, "name", p + ".passwordSecretRef.name", true);
+      out.database.password_secret_ref.key =
+          r.string(*ref, "key", p + ".passwordSecretRef.key", true);
+    }
+    if (db->contains("sslMode")) {
+      out.database.ssl_mode = r.one_of(
+          *db, "sslMode", p + ".sslMode",
+          std::array{"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}, "");
+    }
+  }
+  if (const json* storage = r.object(spec, "storage", prefix + ".storage", true)) {
+    const std::string p = prefix + ".storage.persistentVolumeClaim";
+    if (const json* pvc = r.object(*storage, "persistentVolumeClaim", p, false)) {
+      PvcStorage claim;
+      claim.claim_name = r.string(*pvc, "claimName", p + ".claimName", true);
+      claim.sub_path = r.string(*pvc, "subPath", p + ".subPath", false);
+      if (!claim.sub_path.empty() &&
+          (claim.sub_path.front() == '/' || claim.sub_path == ".." ||
+           claim.sub_path.starts_with("../") || claim.sub_path.find("/../") != std::string::npos ||
+           claim.sub_path.ends_with("/.."))) {
+        r.error(p + ".subPath must be a relative path inside the volume (it is \"" +
+                claim.sub_path + "\")");
+      }
+      out.storage.persistent_volume_claim = claim;
+    } else {
+      r.error(prefix + ".storage needs persistentVolumeClaim");
+    }
+  }
+  out.format = r.one_of(spec, "format", prefix + ".format", std::array{"custom", "plain"},
+                        "custom") == "plain"
+                   ? DumpFormat::kPlain
+                   : DumpFormat::kCustom;
+  if (auto level = r.integer(spec, "compressionLevel", prefix + ".compressionLevel", 0, 9)) {
+    out.compression_level = static_cast<int>(*level);
+  }
+  out.active_deadline_seconds = r.integer(spec, "activeDeadlineSeconds",
+                                          prefix + ".activeDeadlineSeconds", 1, int64_t{1} << 40)
+                                    .value_or(3600);
+  out.backoff_limit = static_cast<int>(
+      r.integer(spec, "backoffLimit", prefix + ".backoffLimit", 0, 1000).value_or(1));
+  out.deletion_policy = r.one_of(spec, "deletionPolicy", prefix + ".deletionPolicy",
+                                 std::array{"Retain", "Delete"}, "Retain") == "Delete"
+                            ? DeletionPolicy::kDelete
+                            : DeletionPolicy::kRetain;
+  if (auto it = spec.find("cancel"); it != spec.end() && !it->is_null()) {
+    if (it->is_boolean()) {
+      out.cancel = it->get<bool>();
+    } else {
+      r.error(prefix + ".cancel must be true or false");
+    }
+  }
+  return out;
+}
+
+json to_json(const BackupSpec& s) {
+  json db = {{"host", s.database.host},
+             {"port", s.database.port},
+             {"name", s.database.name},
+             {"user", s.database.user},
+             {"passwordSecretRef",
+              {{"name", s.database.password_secret_ref.name},
+               {"key", s.database.password_secret_ref.key}}}};
+  if (!s.database.ssl_mode.empty()) db["sslMode"] = s.database.ssl_mode;
+  json storage = json::object();
+  if (const auto& pvc = s.storage.persistent_volume_claim) {
+    storage["persistentVolumeClaim"] = {{"claimName", pvc->claim_name}};
+    if (!pvc->sub_path.empty()) storage["persistentVolumeClaim"]["subPath"] = pvc->sub_path;
+  }
+  json j = {{"database", db},
+            {"storage", storage},
+            {"format", s.format == DumpFormat::kPlain ? "plain" : "custom"},
+            {"activeDeadlineSeconds", s.active_deadline_seconds},
+            {"backoffLimit", s.backoff_limit},
+            {"deletionPolicy", s.deletion_policy == DeletionPolicy::kDelete ? "Delete" : "Retain"},
+            {"cancel", s.cancel}};
+  if (s.compression_level) j["compressionLevel"] = *s.compression_level;
+  return j;
+}
+
+json to_json(const BackupStatus& s) {
+  json j = json::object();
+  auto put = [&](const char* key, const std::string& v) {
+    if (!v.empty()) j[key] = v;
+  };
+  put("phase", to_string(s.phase));
+  put("message", s.message);
+  put("jobName", s.job_name);
+  put("startTime", s.start_time);
+  put("completionTime", s.completion_time);
+  if (s.duration_seconds) j["durationSeconds"] = *s.duration_seconds;
+  if (s.size_bytes) j["sizeBytes"] = *s.size_bytes;
+  put("size", s.size);
+  put("location", s.location);
+  put("checksum", s.checksum);
+  put("serverVersion", s.server_version);
+  if (s.database_size_bytes) j["databaseSizeBytes"] = *s.database_size_bytes;
+  if (s.observed_generation > 0) j["observedGeneration"] = s.observed_generation;
+  if (!s.conditions.empty()) {
+    j["conditions"] = json::array();
+    for (const auto& c : s.conditions) j["conditions"].push_back(to_json(c));
+  }
+  return j;
+}
+
+BackupStatus parse_backup_status(const json& j) {
+  BackupStatus s;
+  if (!j.is_object()) return s;
+  auto str = [&](const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+  };
+  auto num = [&](const char* key) -> std::optional<int64_t> {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+    return it->get<int64_t>();
+  };
+  s.phase = parse_phase(str("phase"));
+  s.message = str("message");
+  s.job_name = str("jobName");
+  s.start_time = str("startTime");
+  s.completion_time = str("completionTime");
+  s.duration_seconds = num("durationSeconds");
+  s.size_bytes = num("sizeBytes");
+  s.size = str("size");
+  s.location = str("location");
+  s.checksum = str("checksum");
+  s.server_version = str("serverVersion");
+  s.database_size_bytes = num("databaseSizeBytes");
+  s.observed_generation = num("observedGeneration").value_or(0);
+  if (auto it = j.find("conditions"); it != j.end()) s.conditions = parse_conditions(*it);
+  return s;
+}
+
+Backup parse_backup(const json& object) {
+  Backup b;
+  b.meta = parse_object_meta(object);
+  auto spec = object.find("spec");
+  b.spec = parse_backup_spec(spec == object.end() ? json() : *spec, &b.spec_errors);
+  if (auto st = object.find("status"); st != object.end()) b.status = parse_backup_status(*st);
+  return b;
+}
+
+}  // namespace cellar::api

@@ -1,0 +1,104 @@
+// The Backup resource (cellar.dev/v1alpha1): its spec and status as plain structs, read from and
+// written to JSON. DESIGN.md fixes the fields; the CRD in crds/ is their schema.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/api/condition.h"
+#include "controller/api/object_meta.h"
+
+namespace cellar::api {
+
+inline constexpr const char* kGroup = "cellar.dev";
+inline constexpr const char* kVersion = "v1alpha1";
+inline constexpr const char* kApiVersion = "cellar.dev/v1alpha1";
+
+struct SecretKeyRef {
+  std::string name;
+  std::string key;
+  bool operator==(const SecretKeyRef&) const = default;
+};
+
+struct DatabaseSpec {
+  std::string host;
+  int port = 5432;
+  std::string name;
+  std::string user;
+  SecretKeyRef password_secret_ref;
+  std::string ssl_mode;  // empty: libpq's default
+  bool operator==(const DatabaseSpec&) const = default;
+};
+
+struct PvcStorage {
+  std::string claim_name;
+  std::string sub_path;  // empty: the volume's root
+  bool operator==(const PvcStorage&) const = default;
+};
+
+struct StorageSpec {
+  std::optional<PvcStorage> persistent_volume_claim;
+  bool operator==(const StorageSpec&) const = default;
+};
+
+enum class DumpFormat { kCustom, kPlain };
+enum class DeletionPolicy { kRetain, kDelete };
+
+struct BackupSpec {
+  DatabaseSpec database;
+  StorageSpec storage;
+  DumpFormat format = DumpFormat::kCustom;
+  std::optional<int> compression_level;
+  int64_t active_deadline_seconds = 3600;
+  int backoff_limit = 1;
+  DeletionPolicy deletion_policy = DeletionPolicy::kRetain;
+  bool cancel = false;
+  bool operator==(const BackupSpec&) const = default;
+};
+
+enum class Phase { kNone, kPending, kInProgress, kCompleted, kFailed, kCancelled };
+
+const char* to_string(Phase phase);
+Phase parse_phase(const std::string& text);
+// Completed, Failed and Cancelled never change again.
+bool is_terminal(Phase phase);
+
+struct BackupStatus {
+  Phase phase = Phase::kNone;
+  std::string message;
+  std::string job_name;
+  std::string start_time;       // RFC 3339
+  std::string completion_time;  // RFC 3339
+  std::optional<int64_t> duration_seconds;
+  std::optional<int64_t> size_bytes;
+  std::string size;  // "1.55 MiB"
+  std::string location;
+  std::string checksum;  // "sha256:<hex>"
+  std::string server_version;
+  std::optional<int64_t> database_size_bytes;
+  int64_t observed_generation = 0;
+  std::vector<Condition> conditions;
+  bool operator==(const BackupStatus&) const = default;
+};
+
+struct Backup {
+  ObjectMeta meta;
+  BackupSpec spec;
+  // What is wrong with the spec, one sentence each naming the field and what to do; empty when
+  // the spec is usable. The API server's schema catches most of this first, but the controller
+  // must never trust that it ran.
+  std::vector<std::string> spec_errors;
+  BackupStatus status;
+};
+
+Backup parse_backup(const nlohmann::json& object);
+BackupSpec parse_backup_spec(const nlohmann::json& spec, std::vector<std::string>* errors,
+                             const std::string& field_prefix = "spec");
+nlohmann::json to_json(const BackupSpec& spec);
+nlohmann::json to_json(const BackupStatus& status);
+BackupStatus parse_backup_status(const nlohmann::json& status);
+
+}  // namespace cellar::api

@@ -1,0 +1,98 @@
+#include "controller/backup/backup_controller.h"
+
+#include <spdlog/spdlog.h>
+
+namespace cellar::backup {
+
+namespace {
+
+kube::InformerOptions selected(const std::string& ns, const std::string& selector) {
+  kube::InformerOptions o;
+  o.ns = ns;
+  o.label_selector = selector;
+  return o;
+}
+
+}  // namespace
+
+BackupController::BackupController(kube::Client& client, kube::EventRecorder& events,
+                                   BackupControllerOptions options)
+    : options_(std::move(options)),
+      backups_(
+          client, backups_resource(), selected(options_.ns, ""),
+          [](const kube::json& j) { return std::optional<api::Backup>(api::parse_backup(j)); }),
+      jobs_(client, kube::resources::jobs(), selected(options_.ns, kBackupLabel),
+            [](const kube::json& j) { return std::optional<JobView>(parse_job(j)); }),
+      pods_(client, kube::resources::pods(), selected(options_.ns, kBackupLabel),
+            [](const kube::json& j) { return std::optional<PodView>(parse_pod(j)); }),
+      reconciler_(client, events, {backups_, jobs_, pods_}, options_.job) {
+  pods_.add_index(kPodsByJob, [](const PodView& p) {
+    return p.job_name.empty() ? std::vector<std::string>{}
+                              : std::vector<std::string>{p.meta.ns + "/" + p.job_name};
+  });
+  auto enqueue = [this](const api::Backup& b) { queue_.add(b.meta.key()); };
+  backups_.on_add(enqueue);
+  backups_.on_update([enqueue](const api::Backup&, const api::Backup& now) { enqueue(now); });
+  backups_.on_delete(enqueue);
+  jobs_.on_add([this](const JobView& j) { enqueue_owner(j.meta); });
+  jobs_.on_update([this](const JobView&, const JobView& j) { enqueue_owner(j.meta); });
+  jobs_.on_delete([this](const JobView& j) { enqueue_owner(j.meta); });
+  pods_.on_add([this](const PodView& p) { enqueue_owner(p.meta); });
+  pods_.on_update([this](const PodView&, const PodView& p) { enqueue_owner(p.meta); });
+  pods_.on_delete([this](const PodView& p) { enqueue_owner(p.meta); });
+}
+
+BackupController::~BackupController() {
+  stop();
+}
+
+void BackupController::enqueue_owner(const api::ObjectMeta& meta) {
+  auto it = meta.labels.find(kBackupLabel);
+  if (it != meta.labels.end()) queue_.add(meta.ns + "/" + it->second);
+}
+
+bool BackupController::start(std::chrono::milliseconds sync_timeout) {
+  jobs_.run();
+  pods_.run();
+  backups_.run();
+  const auto deadline = std::chrono::steady_clock::now() + sync_timeout;
+  auto left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now());
+  };
+  // Reconciling before the Job cache is whole could create a Job that already exists.
+  if (!jobs_.wait_for_sync(left()) || !pods_.wait_for_sync(left()) ||
+      !backups_.wait_for_sync(left())) {
+    return false;
+  }
+  spdlog::info("caches synced: {} backups, {} jobs, {} pods", backups_.size(), jobs_.size(),
+               pods_.size());
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+  return true;
+}
+
+void BackupController::stop() {
+  if (stopped_.exchange(true)) return;
+  queue_.shut_down();
+  for (auto& w : workers_) w.join();
+  workers_.clear();
+  backups_.stop();
+  pods_.stop();
+  jobs_.stop();
+}
+
+void BackupController::work() {
+  while (auto key = queue_.get()) {
+    auto result = reconciler_.reconcile(*key);
+    if (result.ok()) {
+      queue_.forget(*key);
+      if (*result) queue_.add_after(*key, **result);
+    } else {
+      spdlog::warn("{}: will retry: {}", *key, result.error().to_string());
+      queue_.add_rate_limited(*key);
+    }
+    queue_.done(*key);
+  }
+}
+
+}  // namespace cellar::backup

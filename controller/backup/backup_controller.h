@@ -1,0 +1,50 @@
+// The Backup controller: informers on Backups and on the Jobs and Pods labelled
+// cellar.dev/backup, a work queue of Backup keys, and workers that run the reconciler. Event
+// handlers only enqueue keys; a Job or Pod maps back to its Backup through that label.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "controller/backup/backup_reconciler.h"
+#include "controller/kube/workqueue.h"
+
+namespace cellar::backup {
+
+struct BackupControllerOptions {
+  std::string ns;  // empty: every namespace
+  int workers = 4;
+  JobOptions job;
+};
+
+class BackupController {
+ public:
+  BackupController(kube::Client& client, kube::EventRecorder& events,
+                   BackupControllerOptions options);
+  BackupController(const BackupController&) = delete;
+  BackupController& operator=(const BackupController&) = delete;
+  ~BackupController();
+
+  // Starts the informers, waits for them to sync (false on timeout), then starts the workers.
+  bool start(std::chrono::milliseconds sync_timeout);
+  // Stops taking new keys, lets workers finish the key in hand, stops the informers.
+  void stop();
+
+ private:
+  void work();
+  void enqueue_owner(const api::ObjectMeta& meta);
+
+  BackupControllerOptions options_;
+  kube::Informer<api::Backup> backups_;
+  kube::Informer<JobView> jobs_;
+  kube::Informer<PodView> pods_;
+  kube::WorkQueue queue_;
+  BackupReconciler reconciler_;
+  std::vector<std::thread> workers_;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace cellar::backup

@@ -1,0 +1,280 @@
+#include "controller/backup/backup_reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "controller/api/timestamps.h"
+#include "controller/backup/cleanup_job.h"
+
+namespace cellar::backup {
+
+using json = nlohmann::json;
+
+namespace {
+
+bool owned_by(const api::ObjectMeta& meta, const api::Backup& backup) {
+  const api::OwnerReference* ref = meta.controller_ref();
+  return ref && ref->uid == backup.meta.uid;
+}
+
+std::string now_rfc3339() {
+  return api::format_rfc3339(api::Clock::now());
+}
+
+}  // namespace
+
+kube::Resource backups_resource() {
+  return {api::kGroup, api::kVersion, "backups", true};
+}
+
+BackupReconciler::BackupReconciler(kube::Client& client, kube::EventRecorder& events, Caches caches,
+                                   JobOptions options)
+    : client_(client), events_(events), caches_(caches), options_(std::move(options)) {}
+
+kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::string& key) {
+  const Requeue kDone;
+  std::optional<api::Backup> cached = caches_.backups.get(key);
+  if (!cached) return kDone;  // gone: its Jobs go with it (ownerReferences)
+  const api::Backup& backup = *cached;
+
+  // A settled Backup needs nothing more unless it is being deleted or was cancelled (its Job may
+  // still be stopping): no reads, no writes, however many of them there are.
+  if (api::is_terminal(backup.status.phase) && !backup.meta.being_deleted &&
+      backup.status.phase != api::Phase::kCancelled) {
+    return kDone;
+  }
+  const std::string job_name = job_name_for(backup.meta.name);
+  // The API server is asked only when status says a Job was made and the cache has none.
+  auto job = find_job(backup, job_name,
+                      !backup.status.job_name.empty() && !api::is_terminal(backup.status.phase));
+  if (!job.ok()) return job.error();
+
+  if (backup.meta.being_deleted) {
+    auto deleted = reconcile_deletion(backup, job->has_value() ? &**job : nullptr);
+    if (!deleted.ok()) return deleted.error();
+    return kDone;
+  }
+
+  // A Job of that name that is not ours: never adopt or touch it.
+  if (*job && !owned_by((*job)->meta, backup)) {
+    const api::OwnerReference* ref = (*job)->meta.controller_ref();
+    if (ref && ref->kind == "Backup" && ref->name == backup.meta.name) {
+      // Left by an earlier Backup of the same name; garbage collection removes it, and its
+      // deletion (labelled with our name) brings us back here.
+      spdlog::info("{}: waiting for Job {} of an earlier Backup of this name to go", key, job_name);
+      return kDone;
+    }
+    job = std::optional<JobView>{};
+    api::Backup blocked = backup;
+    blocked.spec_errors.push_back("a Job named " + job_name +
+                                  " already exists and does not belong to this Backup; delete it "
+                                  "or give the Backup another name");
+    Observation o{&blocked, nullptr, nullptr, false, "", dump_location(backup), now_rfc3339()};
+    Decision d = decide(o);
+    if (d.status != backup.status) {
+      if (auto s = write_status(backup, d.status); !s.ok()) return s.error();
+    }
+    for (const auto& e : d.events) record(backup, e);
+    return kDone;
+  }
+
+  // Deleting dumps needs the finalizer in place before there is anything to delete.
+  const bool wants_finalizer = backup.spec.deletion_policy == api::DeletionPolicy::kDelete;
+  if (wants_finalizer && !backup.meta.has_finalizer(kDumpFinalizer) &&
+      !api::is_terminal(backup.status.phase)) {
+    auto set = set_finalizer(backup, true);  // the update brings us back here
+    if (!set.ok()) return set.error();
+    return kDone;
+  }
+
+  Observation o;
+  o.backup = &backup;
+  o.location = dump_location(backup);
+  o.now = now_rfc3339();
+  std::optional<PodView> pod;
+  if (*job) {
+    o.job = &**job;
+    pod = newest_pod(backup.meta.ns, job_name);
+    o.pod = pod ? &*pod : nullptr;
+  } else if (!backup.status.job_name.empty()) {
+    o.job_vanished = true;
+  } else if (!api::is_terminal(backup.status.phase) && !backup.spec.cancel &&
+             backup.spec_errors.empty()) {
+    auto blocker = find_blocker(backup);
+    if (!blocker.ok()) return blocker.error();
+    o.blocker = *blocker;
+  }
+
+  Decision d = decide(o);
+  switch (d.job) {
+    case JobAction::kCreate: {
+      auto created = create_job(backup, make_dump_job(backup, options_));
+      if (!created.ok()) return created.error();
+      // Someone (an earlier pass whose cache lagged) made it: say nothing twice.
+      if (!*created) d.events.clear();
+      break;
+    }
+    case JobAction::kDelete:
+      if (auto s = delete_job(backup.meta.ns, job_name); !s.ok()) return s.error();
+      break;
+    case JobAction::kNone:
+      break;
+  }
+  if (d.status != backup.status) {
+    if (auto s = write_status(backup, d.status); !s.ok()) return s.error();
+    if (d.status.phase != backup.status.phase) {
+      spdlog::info(
+          "{}: {} -> {}: {}", key,
+          backup.status.phase == api::Phase::kNone ? "(new)" : api::to_string(backup.status.phase),
+          api::to_string(d.status.phase), d.status.message);
+    }
+  }
+  for (const auto& e : d.events) record(backup, e);
+  return Requeue(d.requeue_after);
+}
+
+kube::Status BackupReconciler::reconcile_deletion(const api::Backup& backup, const JobView* job) {
+  if (!backup.meta.has_finalizer(kDumpFinalizer)) return kube::ok_status();
+  // A dump still running would write the file again after it was removed: stop it first. Its
+  // deletion event brings us back.
+  if (job && owned_by(job->meta, backup) && job->finished.empty()) {
+    return delete_job(backup.meta.ns, job->meta.name);
+  }
+  // Nothing was ever written when no Job ran.
+  if (backup.spec.deletion_policy != api::DeletionPolicy::kDelete ||
+      backup.status.job_name.empty()) {
+    return set_finalizer(backup, false);
+  }
+  const std::string name = cleanup_job_name_for(backup);
+  auto cleanup = find_job(backup, name, false);
+  if (!cleanup.ok()) return cleanup.error();
+  if (!*cleanup) {
+    spdlog::info("{}: deleting its dump {}", backup.meta.key(), dump_location(backup));
+    auto created = create_job(backup, make_cleanup_job(backup, options_));
+    if (!created.ok()) return created.error();
+    return kube::ok_status();
+  }
+  const JobView& c = **cleanup;
+  if (c.finished == "Complete") {
+    spdlog::info("{}: dump {} deleted", backup.meta.key(), dump_location(backup));
+    return set_finalizer(backup, false);
+  }
+  if (c.finished == "Failed") {
+    auto pod = newest_pod(backup.meta.ns, name);
+    std::string why = pod ? parse_agent_result(pod->termination_message).error : "";
+    if (why.empty()) why = c.finished_reason + ": see `kubectl logs job/" + name + "`";
+    api::BackupStatus status = backup.status;
+    status.message = "Could not delete the dump " + dump_location(backup) + ": " + why +
+                     ". The Backup stays until it is deleted; remove the finalizer " +
+                     kDumpFinalizer + " to let it go anyway";
+    if (status != backup.status) {
+      if (auto s = write_status(backup, status); !s.ok()) return s;
+      record(backup, {"Warning", "CleanupFailed", status.message});
+    }
+  }
+  return kube::ok_status();
+}
+
+kube::Result<std::optional<JobView>> BackupReconciler::find_job(const api::Backup& backup,
+                                                                const std::string& name,
+                                                                bool expect_it) {
+  if (auto cached = caches_.jobs.get(backup.meta.ns + "/" + name)) return {std::move(cached)};
+  if (!expect_it) return {std::optional<JobView>{}};
+  auto live = client_.get(kube::resources::jobs(), backup.meta.ns, name);
+  if (live.ok()) return {std::optional<JobView>{parse_job(*live)}};
+  if (kube::is_not_found(live.error())) return {std::optional<JobView>{}};
+  return live.error();
+}
+
+std::optional<PodView> BackupReconciler::newest_pod(const std::string& ns,
+                                                    const std::string& job_name) const {
+  auto pods = caches_.pods.by_index(kPodsByJob, ns + "/" + job_name);
+  if (pods.empty()) return std::nullopt;
+  // RFC 3339 in UTC sorts as text; the name breaks ties between Pods made the same second.
+  return *std::max_element(pods.begin(), pods.end(), [](const PodView& a, const PodView& b) {
+    return std::tie(a.meta.creation_timestamp, a.meta.name) <
+           std::tie(b.meta.creation_timestamp, b.meta.name);
+  });
+}
+
+kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& backup) {
+  const auto& ref = backup.spec.database.password_secret_ref;
+  const std::string& ns = backup.meta.ns;
+  auto secret = client_.get(kube::resources::secrets(), ns, ref.name);
+  if (!secret.ok()) {
+    if (!kube::is_not_found(secret.error())) return secret.error();
+    return std::string("Secret \"" + ref.name + "\" not found in namespace \"" + ns +
+                       "\": create it, or fix spec.database.passwordSecretRef.name");
+  }
+  const json& data = (*secret)["data"];
+  if (!data.is_object() || !data.contains(ref.key)) {
+    return std::string("Secret \"" + ref.name + "\" has no key \"" + ref.key +
+                       "\": add it, or fix spec.database.passwordSecretRef.key");
+  }
+  if (const auto& pvc = backup.spec.storage.persistent_volume_claim) {
+    auto claim = client_.get(kube::resources::persistentvolumeclaims(), ns, pvc->claim_name);
+    if (!claim.ok()) {
+      if (!kube::is_not_found(claim.error())) return claim.error();
+      return std::string("PersistentVolumeClaim \"" + pvc->claim_name +
+                         "\" not found in namespace \"" + ns +
+                         "\": create it, or fix spec.storage.persistentVolumeClaim.claimName");
+    }
+  }
+  return std::string{};
+}
+
+kube::Result<bool> BackupReconciler::create_job(const api::Backup& backup, const json& job) {
+  const std::string name = job["metadata"]["name"];
+  auto created = client_.create(kube::resources::jobs(), backup.meta.ns, job);
+  if (created.ok()) return true;
+  if (!kube::is_already_exists(created.error())) return created.error();
+  // Made by an earlier pass whose cache had not caught up, or by someone else: ours is adopted
+  // on the next pass (its event is on its way), theirs is refused there.
+  spdlog::info("{}: Job {} already exists", backup.meta.key(), name);
+  return false;
+}
+
+kube::Status BackupReconciler::delete_job(const std::string& ns, const std::string& name) {
+  kube::DeleteOptions options;
+  // Background: the Job goes now and its Pods after it, which stops the dump at once.
+  options.propagation_policy = "Background";
+  auto deleted = client_.remove(kube::resources::jobs(), ns, name, options);
+  if (deleted.ok() || kube::is_not_found(deleted.error())) return kube::ok_status();
+  return deleted.error();
+}
+
+kube::Status BackupReconciler::write_status(const api::Backup& backup,
+                                            const api::BackupStatus& status) {
+  // The status subresource takes only .status; resourceVersion makes the write conditional, so a
+  // status computed from a stale cache is refused (409) instead of overwriting newer facts.
+  json body = {{"apiVersion", api::kApiVersion},
+               {"kind", "Backup"},
+               {"metadata",
+                {{"name", backup.meta.name},
+                 {"namespace", backup.meta.ns},
+                 {"resourceVersion", backup.meta.resource_version}}},
+               {"status", api::to_json(status)}};
+  auto written = client_.update_status(backups_resource(), backup.meta.ns, body);
+  if (written.ok()) return kube::ok_status();
+  return written.error();  // a 409 is retried with the fresh object the watch brings
+}
+
+kube::Status BackupReconciler::set_finalizer(const api::Backup& backup, bool present) {
+  std::vector<std::string> finalizers = backup.meta.finalizers;
+  std::erase(finalizers, std::string(kDumpFinalizer));
+  if (present) finalizers.push_back(kDumpFinalizer);
+  // A merge patch replaces the whole list; the resourceVersion makes sure it is the list we read.
+  json patch = {{"metadata",
+                 {{"finalizers", finalizers}, {"resourceVersion", backup.meta.resource_version}}}};
+  auto patched = client_.merge_patch(backups_resource(), backup.meta.ns, backup.meta.name, patch);
+  if (patched.ok() || kube::is_not_found(patched.error())) return kube::ok_status();
+  return patched.error();
+}
+
+void BackupReconciler::record(const api::Backup& backup, const Event& event) {
+  events_.record({api::kApiVersion, "Backup", backup.meta.ns, backup.meta.name, backup.meta.uid},
+                 event.type, event.reason, event.message);
+}
+
+}  // namespace cellar::backup

@@ -1,0 +1,65 @@
+// Reconciles one Backup: reads the caches, asks the phase machine (status_transition.h) what
+// should be, and makes the fewest API calls that get there — create or delete the Job, write the
+// status only when it differs, record Events, and run the dump's cleanup before a Backup with
+// deletionPolicy Delete may go.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "controller/api/backup.h"
+#include "controller/backup/job_template.h"
+#include "controller/backup/job_view.h"
+#include "controller/backup/status_transition.h"
+#include "controller/kube/client.h"
+#include "controller/kube/events.h"
+#include "controller/kube/informer.h"
+
+namespace cellar::backup {
+
+// Index of the Pod cache: "namespace/job-name" of the Job that made each Pod.
+inline constexpr const char* kPodsByJob = "job";
+
+kube::Resource backups_resource();
+
+class BackupReconciler {
+ public:
+  struct Caches {
+    const kube::Informer<api::Backup>& backups;
+    const kube::Informer<JobView>& jobs;
+    const kube::Informer<PodView>& pods;  // indexed by kPodsByJob
+  };
+
+  BackupReconciler(kube::Client& client, kube::EventRecorder& events, Caches caches,
+                   JobOptions options);
+
+  // When to look again though nothing changed; nullopt: only when something does.
+  using Requeue = std::optional<std::chrono::milliseconds>;
+
+  // One pass for the Backup "namespace/name". An Error means: try again with back-off.
+  kube::Result<Requeue> reconcile(const std::string& key);
+
+ private:
+  kube::Status reconcile_deletion(const api::Backup& backup, const JobView* job);
+  // The Backup's own Job from the cache, or — when status says one was made but the cache has
+  // none yet — from the API server, so a cache that lags never makes a second Job.
+  kube::Result<std::optional<JobView>> find_job(const api::Backup& backup, const std::string& name,
+                                                bool expect_it);
+  std::optional<PodView> newest_pod(const std::string& ns, const std::string& job_name) const;
+  // Why the Job cannot be made yet (Secret, key or PVC missing), or empty.
+  kube::Result<std::string> find_blocker(const api::Backup& backup);
+  // True when this call made the Job; false when it already existed.
+  kube::Result<bool> create_job(const api::Backup& backup, const nlohmann::json& job);
+  kube::Status delete_job(const std::string& ns, const std::string& name);
+  kube::Status write_status(const api::Backup& backup, const api::BackupStatus& status);
+  kube::Status set_finalizer(const api::Backup& backup, bool present);
+  void record(const api::Backup& backup, const Event& event);
+
+  kube::Client& client_;
+  kube::EventRecorder& events_;
+  Caches caches_;
+  JobOptions options_;
+};
+
+}  // namespace cellar::backup

@@ -1,0 +1,21 @@
+// The Job that removes a Backup's dump when the Backup is deleted with deletionPolicy Delete:
+// `cellar-agent delete <path>` with the Backup's volume mounted, hardened like the dump Job.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "controller/api/backup.h"
+#include "controller/backup/job_template.h"
+
+namespace cellar::backup {
+
+// Held on a Backup whose dump must be removed before the Backup may go.
+inline constexpr const char* kDumpFinalizer = "cellar.dev/delete-dump";
+
+// Deterministic, ≤ 63 characters, and unlike any dump Job's name a Backup could get.
+std::string cleanup_job_name_for(const api::Backup& backup);
+
+nlohmann::json make_cleanup_job(const api::Backup& backup, const JobOptions& options);
+
+}  // namespace cellar::backup

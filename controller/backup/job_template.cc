@@ -1,0 +1,155 @@
+#include "controller/backup/job_template.h"
+
+#include <openssl/sha.h>
+
+#include <cstdio>
+
+namespace cellar::backup {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::string hex_sha256(const std::string& text, size_t hex_chars) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  std::string out;
+  char buf[3];
+  for (unsigned char b : digest) {
+    std::snprintf(buf, sizeof buf, "%02x", b);
+    out += buf;
+    if (out.size() >= hex_chars) break;
+  }
+  return out.substr(0, hex_chars);
+}
+
+std::string join_path(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  return a.back() == '/' ? a + b : a + "/" + b;
+}
+
+json env(const char* name, const std::string& value) {
+  return {{"name", name}, {"value", value}};
+}
+
+// Pod- and container-level hardening: what restricted Pod Security asks for, and a read-only root.
+json pod_security_context() {
+  return {{"runAsNonRoot", true},
+          {"runAsUser", kAgentUid},
+          {"runAsGroup", kAgentUid},
+          {"fsGroup", kAgentUid},
+          {"seccompProfile", {{"type", "RuntimeDefault"}}}};
+}
+
+json container_security_context() {
+  return {{"runAsNonRoot", true},
+          {"allowPrivilegeEscalation", false},
+          {"readOnlyRootFilesystem", true},
+          {"capabilities", {{"drop", {"ALL"}}}},
+          {"seccompProfile", {{"type", "RuntimeDefault"}}}};
+}
+
+}  // namespace
+
+std::string job_name_for(const std::string& backup_name) {
+  if (backup_name.size() <= 63) return backup_name;
+  std::string prefix = backup_name.substr(0, 52);
+  while (!prefix.empty() && (prefix.back() == '-' || prefix.back() == '.')) prefix.pop_back();
+  return prefix + "-" + hex_sha256(backup_name, 10);
+}
+
+std::string dump_file_name(const api::Backup& backup) {
+  const std::string uid = backup.meta.uid.substr(0, 8);
+  const std::string base = uid.empty() ? backup.meta.name : backup.meta.name + "-" + uid;
+  if (backup.spec.format == api::DumpFormat::kCustom) return base + ".dump";
+  const bool compressed = backup.spec.compression_level && *backup.spec.compression_level > 0;
+  return base + (compressed ? ".sql.gz" : ".sql");
+}
+
+std::string dump_container_path(const api::Backup& backup) {
+  std::string dir = kVolumeMountPath;
+  if (const auto& pvc = backup.spec.storage.persistent_volume_claim) {
+    dir = join_path(dir, pvc->sub_path);
+  }
+  return join_path(dir, dump_file_name(backup));
+}
+
+std::string dump_location(const api::Backup& backup) {
+  const auto& pvc = backup.spec.storage.persistent_volume_claim;
+  if (!pvc) return {};
+  return "pvc://" + join_path(join_path(pvc->claim_name, pvc->sub_path), dump_file_name(backup));
+}
+
+json make_dump_job(const api::Backup& backup, const JobOptions& options) {
+  const auto& spec = backup.spec;
+  const auto& db = spec.database;
+  json envs = json::array({
+      env("PGHOST", db.host),
+      env("PGPORT", std::to_string(db.port)),
+      env("PGDATABASE", db.name),
+      env("PGUSER", db.user),
+      {{"name", "PGPASSWORD"},
+       {"valueFrom",
+        {{"secretKeyRef",
+          {{"name", db.password_secret_ref.name}, {"key", db.password_secret_ref.key}}}}}},
+  });
+  if (!db.ssl_mode.empty()) envs.push_back(env("PGSSLMODE", db.ssl_mode));
+  envs.push_back(env("CELLAR_OUTPUT", dump_container_path(backup)));
+  envs.push_back(env("CELLAR_FORMAT", spec.format == api::DumpFormat::kPlain ? "plain" : "custom"));
+  if (spec.compression_level) {
+    envs.push_back(env("CELLAR_COMPRESSION", std::to_string(*spec.compression_level)));
+  }
+  envs.push_back(env("CELLAR_TERMINATION_MESSAGE_PATH", kTerminationMessagePath));
+
+  const json labels = {{kBackupLabel, backup.meta.name},
+                       {"app.kubernetes.io/name", "cellar-agent"},
+                       {"app.kubernetes.io/managed-by", "cellar"}};
+  json container = {
+      {"name", "dump"},
+      {"image", options.agent_image},
+      {"args", {"dump"}},
+      {"env", envs},
+      {"terminationMessagePath", kTerminationMessagePath},
+      // The agent writes its result there; if it dies before it can, the log tail says why.
+      {"terminationMessagePolicy", "FallbackToLogsOnError"},
+      {"securityContext", container_security_context()},
+      {"volumeMounts",
+       {{{"name", "backup"}, {"mountPath", kVolumeMountPath}},
+        {{"name", "tmp"}, {"mountPath", "/tmp"}}}},
+  };
+  json volumes = json::array();
+  if (const auto& pvc = spec.storage.persistent_volume_claim) {
+    volumes.push_back(
+        {{"name", "backup"}, {"persistentVolumeClaim", {{"claimName", pvc->claim_name}}}});
+  }
+  volumes.push_back({{"name", "tmp"}, {"emptyDir", json::object()}});
+
+  return {{"apiVersion", "batch/v1"},
+          {"kind", "Job"},
+          {"metadata",
+           {{"name", job_name_for(backup.meta.name)},
+            {"namespace", backup.meta.ns},
+            {"labels", labels},
+            {"ownerReferences",
+             {{{"apiVersion", api::kApiVersion},
+               {"kind", "Backup"},
+               {"name", backup.meta.name},
+               {"uid", backup.meta.uid},
+               {"controller", true},
+               {"blockOwnerDeletion", true}}}}}},
+          {"spec",
+           {{"backoffLimit", spec.backoff_limit},
+            {"activeDeadlineSeconds", spec.active_deadline_seconds},
+            {"template",
+             {{"metadata", {{"labels", labels}}},
+              {"spec",
+               {{"restartPolicy", "Never"},
+                {"automountServiceAccountToken", false},
+                {"enableServiceLinks", false},
+                {"securityContext", pod_security_context()},
+                {"containers", {container}},
+                {"volumes", volumes}}}}}}}};
+}
+
+}  // namespace cellar::backup

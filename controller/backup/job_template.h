@@ -1,0 +1,40 @@
+// The Job that runs one Backup's dump, as DESIGN.md's Job contract fixes it: one Job per Backup,
+// named from it, owned by it, labelled cellar.dev/backup=<name>, restartPolicy Never, the
+// Backup's deadline and back-off limit, a hardened pod, the password only through secretKeyRef,
+// and no spec field ever pasted into a shell: the container runs `cellar-agent dump` with env.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "controller/api/backup.h"
+
+namespace cellar::backup {
+
+inline constexpr const char* kBackupLabel = "cellar.dev/backup";
+// Where the Backup's volume is mounted in the agent's container.
+inline constexpr const char* kVolumeMountPath = "/backup";
+inline constexpr const char* kTerminationMessagePath = "/dev/termination-log";
+// The agent image's non-root user (distroless "nonroot").
+inline constexpr int kAgentUid = 65532;
+
+struct JobOptions {
+  std::string agent_image;
+};
+
+// Deterministic and a valid label value (≤ 63 characters): the Backup's name when it fits, else
+// a prefix of it with a hash of the whole name.
+std::string job_name_for(const std::string& backup_name);
+
+// The dump file's name: the Backup's name and a prefix of its uid, so a Backup re-created under
+// the same name never overwrites a dump that a Retain policy kept.
+std::string dump_file_name(const api::Backup& backup);
+// The dump's path inside the agent's container: /backup/<subPath>/<file>.
+std::string dump_container_path(const api::Backup& backup);
+// The location people read in status: pvc://<claim>/<subPath>/<file>.
+std::string dump_location(const api::Backup& backup);
+
+// The Job for a Backup whose spec has no errors.
+nlohmann::json make_dump_job(const api::Backup& backup, const JobOptions& options);
+
+}  // namespace cellar::backup

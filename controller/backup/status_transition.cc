@@ -1,0 +1,249 @@
+#include "controller/backup/status_transition.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "controller/api/timestamps.h"
+#include "controller/backup/byte_size.h"
+#include "controller/backup/job_template.h"
+
+namespace cellar::backup {
+
+namespace {
+
+using api::Phase;
+
+// Status messages are read in `kubectl get -o wide` and in events: long enough for a server's
+// error, short enough to stay readable.
+constexpr size_t kMaxMessage = 1024;
+
+std::string cap(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (text.size() > kMaxMessage) text = text.substr(0, kMaxMessage - 3) + "...";
+  return text;
+}
+
+std::string join(const std::vector<std::string>& parts, const char* sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+std::string first_set(std::initializer_list<std::string> values) {
+  for (const auto& v : values) {
+    if (!v.empty()) return v;
+  }
+  return {};
+}
+
+// The conditions readers rely on: Ready for people and Argo CD; Reconciling and Stalled, which
+// kstatus (Flux) reads, present only while they are true, as its conventions ask.
+void set_conditions(api::BackupStatus& s, int64_t generation, const std::string& now) {
+  const bool done = s.phase == Phase::kCompleted;
+  api::set_condition(s.conditions,
+                     {"Ready", done ? "True" : "False", generation, "",
+                      s.phase == Phase::kNone ? "Pending" : api::to_string(s.phase), s.message},
+                     now);
+  auto drop = [&](const char* type) {
+    std::erase_if(s.conditions, [&](const api::Condition& c) { return c.type == type; });
+  };
+  if (s.phase == Phase::kPending || s.phase == Phase::kInProgress) {
+    api::set_condition(s.conditions,
+                       {"Reconciling", "True", generation, "", api::to_string(s.phase), s.message},
+                       now);
+  } else {
+    drop("Reconciling");
+  }
+  if (s.phase == Phase::kFailed) {
+    api::set_condition(s.conditions, {"Stalled", "True", generation, "", "Failed", s.message}, now);
+  } else {
+    drop("Stalled");
+  }
+}
+
+void finish(api::BackupStatus& s, Phase phase, std::string message, const Observation& o,
+            const std::string& completion_time) {
+  s.phase = phase;
+  s.message = cap(std::move(message));
+  if (s.completion_time.empty()) s.completion_time = first_set({completion_time, o.now});
+  if (!s.start_time.empty() && !s.duration_seconds) {
+    if (auto d = api::seconds_between(s.start_time, s.completion_time)) {
+      s.duration_seconds = std::max<int64_t>(0, *d);
+    }
+  }
+}
+
+std::string failure_message(const Observation& o, const AgentResult& agent) {
+  const JobView& job = *o.job;
+  const auto& spec = o.backup->spec;
+  if (job.finished_reason == "DeadlineExceeded") {
+    return "DeadlineExceeded: backup ran longer than " +
+           std::to_string(spec.active_deadline_seconds) + "s (spec.activeDeadlineSeconds)";
+  }
+  if (!agent.error.empty()) return agent.error;
+  if (o.pod && !o.pod->termination_message.empty()) {
+    return first_set({job.finished_reason, "Failed"}) + ": " + o.pod->termination_message;
+  }
+  return first_set({job.finished_reason, "Failed"}) + ": the dump failed " +
+         std::to_string(std::max(job.failed, 1)) + " time(s) with spec.backoffLimit " +
+         std::to_string(spec.backoff_limit) + "; see `kubectl logs job/" + o.job->meta.name + "`";
+}
+
+void complete(api::BackupStatus& s, const Observation& o, const AgentResult& agent) {
+  const JobView& job = *o.job;
+  if (s.start_time.empty()) {
+    s.start_time = first_set({o.pod ? o.pod->started_at : "", job.start_time, o.now});
+  }
+  s.location = o.location;
+  s.size_bytes = agent.bytes;
+  s.size = agent.bytes ? format_byte_size(*agent.bytes) : "";
+  s.checksum = agent.sha256.empty() ? "" : "sha256:" + agent.sha256;
+  s.server_version = agent.server_version;
+  s.database_size_bytes = agent.database_size_bytes;
+  if (agent.duration_seconds) {
+    s.duration_seconds = std::llround(*agent.duration_seconds);
+  }
+  std::string message;
+  if (agent.bytes) {
+    message =
+        "Dumped " + s.size + " of database " + o.backup->spec.database.name + " to " + s.location;
+  } else {
+    message =
+        "The Job completed but the agent's result was not found (was its Pod deleted?); "
+        "the dump should be at " +
+        s.location;
+  }
+  finish(s, Phase::kCompleted, message, o,
+         first_set({job.completion_time, o.pod ? o.pod->finished_at : ""}));
+}
+
+Event transition_event(const api::BackupStatus& s, const Observation& o) {
+  switch (s.phase) {
+    case Phase::kPending:
+      return {};  // JobCreated said it when the Job was made
+    case Phase::kInProgress:
+      return {"Normal", "Started", "Dumping database " + o.backup->spec.database.name};
+    case Phase::kCompleted: {
+      std::string m = "Backup completed";
+      if (!s.size.empty()) m += ": " + s.size;
+      if (s.duration_seconds) m += " in " + std::to_string(*s.duration_seconds) + "s";
+      return {"Normal", "Completed", m};
+    }
+    case Phase::kFailed:
+      return {"Warning", "Failed", s.message};
+    case Phase::kCancelled:
+      return {"Normal", "Cancelled", s.message};
+    case Phase::kNone:
+      break;
+  }
+  return {};
+}
+
+}  // namespace
+
+AgentResult parse_agent_result(const std::string& text) {
+  AgentResult r;
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return r;
+  if (auto it = j.find("bytes"); it != j.end() && it->is_number_integer())
+    r.bytes = it->get<int64_t>();
+  if (auto it = j.find("sha256"); it != j.end() && it->is_string())
+    r.sha256 = it->get<std::string>();
+  if (auto it = j.find("serverVersion"); it != j.end() && it->is_string()) {
+    r.server_version = it->get<std::string>();
+  }
+  if (auto it = j.find("databaseSizeBytes"); it != j.end() && it->is_number_integer()) {
+    r.database_size_bytes = it->get<int64_t>();
+  }
+  if (auto it = j.find("durationSeconds"); it != j.end() && it->is_number()) {
+    r.duration_seconds = it->get<double>();
+  }
+  if (auto it = j.find("error"); it != j.end() && it->is_string()) r.error = it->get<std::string>();
+  return r;
+}
+
+Decision decide(const Observation& o) {
+  const api::Backup& b = *o.backup;
+  Decision d;
+  d.status = b.status;
+  api::BackupStatus& s = d.status;
+  const Phase before = b.status.phase;
+
+  if (api::is_terminal(before)) {
+    // The phase is settled for good. A Job still running after a cancel (the delete raced with a
+    // restart) must still be stopped.
+    if (before == Phase::kCancelled && o.job && o.job->finished.empty()) d.job = JobAction::kDelete;
+    return d;
+  }
+
+  s.observed_generation = b.meta.generation;
+  if (b.spec.cancel) {
+    const bool running = o.job && o.job->finished.empty();
+    if (running) d.job = JobAction::kDelete;
+    finish(s, Phase::kCancelled,
+           running ? "Cancelled (spec.cancel is true); its Job was stopped"
+                   : "Cancelled (spec.cancel is true) before it started",
+           o, "");
+  } else if (!b.spec_errors.empty()) {
+    finish(s, Phase::kFailed, "Invalid spec: " + join(b.spec_errors, "; "), o, "");
+  } else if (!o.job) {
+    if (o.job_vanished) {
+      finish(s, Phase::kFailed,
+             "Job " + s.job_name + " was deleted before the backup finished; create a new Backup",
+             o, "");
+    } else if (!o.blocker.empty()) {
+      finish(s, Phase::kFailed, o.blocker, o, "");
+    } else {
+      // The status waits for the Job's first news (see kPendingGrace).
+      d.job = JobAction::kCreate;
+      d.events.push_back({"Normal", "JobCreated", "Created Job " + job_name_for(b.meta.name)});
+      d.requeue_after = kPendingGrace;
+      d.status = b.status;
+      return d;
+    }
+  } else {
+    const JobView& job = *o.job;
+    s.job_name = job.meta.name;
+    const AgentResult agent = parse_agent_result(o.pod ? o.pod->termination_message : "");
+    if (job.finished == "Complete") {
+      complete(s, o, agent);
+    } else if (job.finished == "Failed") {
+      if (s.start_time.empty()) s.start_time = job.start_time;
+      finish(s, Phase::kFailed, failure_message(o, agent), o,
+             first_set({job.completion_time, o.pod ? o.pod->finished_at : ""}));
+    } else if ((o.pod && o.pod->running) || before == Phase::kInProgress) {
+      // Once started, a backup stays InProgress through retries until the Job settles.
+      s.phase = Phase::kInProgress;
+      if (s.start_time.empty()) {
+        s.start_time = first_set({o.pod ? o.pod->started_at : "", job.start_time, o.now});
+      }
+      s.message = "Dumping database " + b.spec.database.name + " from " + b.spec.database.host +
+                  ":" + std::to_string(b.spec.database.port);
+      if (job.failed > 0) {
+        s.message += " (attempt " + std::to_string(job.failed + 1) + " of " +
+                     std::to_string(b.spec.backoff_limit + 1) + ")";
+      }
+    } else {
+      const bool says_why = o.pod && !o.pod->waiting_reason.empty();
+      const auto age = api::seconds_between(job.meta.creation_timestamp, o.now);
+      if (before == Phase::kNone && !says_why && age && *age < kPendingGrace.count()) {
+        d.status = b.status;
+        d.requeue_after = kPendingGrace - std::chrono::seconds(std::max<int64_t>(0, *age));
+        return d;
+      }
+      s.phase = Phase::kPending;
+      s.message = says_why
+                      ? cap("Job " + job.meta.name + " is waiting: " + o.pod->waiting_reason +
+                            (o.pod->waiting_message.empty() ? "" : ": " + o.pod->waiting_message))
+                      : "Created Job " + job.meta.name + "; waiting for it to start";
+    }
+  }
+
+  set_conditions(s, b.meta.generation, o.now);
+  if (s.phase != before) {
+    if (Event e = transition_event(s, o); !e.reason.empty()) d.events.push_back(e);
+  }
+  return d;
+}
+
+}  // namespace cellar::backup

@@ -1,0 +1,28 @@
+# cellar-agent: the program Backup Jobs run. It carries a recent pg_dump (PostgreSQL's own Debian
+# packages), because pg_dump refuses servers newer than itself and dumps older ones fine.
+#   docker build -f docker/agent.Dockerfile -t cellar-agent:0.1.0 .
+ARG PG_MAJOR=17
+FROM debian:bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      g++ cmake ninja-build pkg-config libcpprest-dev libssl-dev libyaml-cpp-dev libpq-dev \
+      libspdlog-dev nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev \
+      googletest libgtest-dev libgmock-dev && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN cmake -G Ninja -S . -B /build -DCMAKE_BUILD_TYPE=Release && \
+    cmake --build /build --target cellar-agent
+
+FROM debian:bookworm-slim
+ARG PG_MAJOR
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl gnupg && \
+    curl -fsSL https://www.postgresql.org/media/keys/ACCC4CF8.asc | \
+      gpg --dearmor -o /usr/share/keyrings/postgresql.gpg && \
+    echo "deb [signed-by=/usr/share/keyrings/postgresql.gpg] http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+      > /etc/apt/sources.list.d/pgdg.list && \
+    apt-get update && apt-get install -y --no-install-recommends \
+      postgresql-client-${PG_MAJOR} libpq5 libssl3 libspdlog1.10 libfmt9 && \
+    apt-get purge -y curl gnupg && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
+COPY --from=build /build/controller/agent/cellar-agent /usr/local/bin/cellar-agent
+ENV CELLAR_PG_DUMP=/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump
+USER 65532:65532
+ENTRYPOINT ["/usr/local/bin/cellar-agent"]

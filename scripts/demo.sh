@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The Cellar demo: a local PostgreSQL with sample data, the test cluster (a loopback stand-in for a
+# Kubernetes API server, see tests/cluster/README.md), and cellar-controller. It applies
+# examples/backup.yaml, shows the Backup go Pending -> InProgress -> Completed with its size, proves
+# the dump with pg_restore --list, then shows a Backup with a wrong password end Failed with the
+# server's own message.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+root=$(pwd)
+build_dir=$root/${BUILD_DIR:-build}
+pg_bin=/usr/lib/postgresql/15/bin
+
+work=$(mktemp -d /tmp/cellar-demo.XXXXXX)
+chmod 755 "$work"
+pids=()
+pg_started=""
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n $pg_started ]]; then as_pg "$pg_bin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# PostgreSQL refuses to run as root: run it as the postgres user then.
+as_pg() { if [[ $(id -u) -eq 0 ]]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+show() { printf '\033[2m$ %s\033[0m\n' "$*"; "$@"; }
+
+say "A PostgreSQL server with a database to back up"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$work/pg"
+[[ $(id -u) -eq 0 ]] && chown postgres:postgres "$work/pg"
+echo "postgres-demo" >"$work/pwfile"
+chmod 644 "$work/pwfile"
+as_pg "$pg_bin/initdb" -D "$work/pg" -U postgres --pwfile="$work/pwfile" --auth=scram-sha-256 >/dev/null
+as_pg "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$work/pg" start >/dev/null
+pg_started=1
+export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGPASSWORD=postgres-demo
+psql -q -d postgres -c "CREATE DATABASE shop" -c "CREATE ROLE app LOGIN PASSWORD 'demo-password'"
+psql -q -d shop <<'SQL'
+CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers, total numeric);
+INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, 20000) g;
+INSERT INTO orders (customer_id, total) SELECT 1 + g % 20000, g * 1.5 FROM generate_series(1, 50000) g;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO app;
+GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO app;
+SQL
+echo "PostgreSQL on 127.0.0.1:$port, database shop: 20000 customers, 50000 orders"
+unset PGHOST PGPORT PGUSER PGPASSWORD
+
+say "The test cluster, with Cellar's CRDs"
+export KUBECONFIG=$work/kubeconfig
+coproc CLUSTER { exec "$build_dir/tests/cluster/cellar-test-cluster" --kubeconfig-out "$KUBECONFIG" \
+  --volume-root "$work/volumes" --image "cellar-agent:0.1.0=$build_dir/controller/agent/cellar-agent" \
+  2>"$work/cluster.log"; }
+pids+=("$CLUSTER_PID")
+if ! timeout 30 grep -q -m1 '^ready$' <&"${CLUSTER[0]}"; then
+  echo "the test cluster did not start; its log:" >&2
+  cat "$work/cluster.log" >&2
+  exit 1
+fi
+show kubectl apply -f crds/
+show kubectl wait --for=condition=Established crd/backups.cellar.dev --timeout=30s
+
+say "cellar-controller"
+"$build_dir/controller/cellar-controller" --agent-image cellar-agent:0.1.0 2>"$work/controller.log" &
+pids+=("$!")
+sleep 1
+cat "$work/controller.log"
+
+say "Back up now: kubectl apply -f examples/backup.yaml"
+sed "s/port: 5432/port: $port/" examples/backup.yaml >"$work/backup.yaml"
+show kubectl apply -f "$work/backup.yaml"
+kubectl get backups -w &
+watch_pid=$!
+kubectl wait --for=jsonpath='{.status.phase}'=Completed backup/shop-now --timeout=120s >/dev/null
+sleep 0.5
+kill "$watch_pid" 2>/dev/null || true
+wait "$watch_pid" 2>/dev/null || true
+show kubectl get backup shop-now -o wide
+show kubectl get backup shop-now -o jsonpath='{.status.location}  {.status.checksum}{"\n"}'
+
+say "The dump is real: pg_restore --list reads it"
+dump=$(find "$work/volumes" -name 'shop-now-*.dump' | head -1)
+ls -l "$dump"
+"$pg_bin/pg_restore" --list "$dump" | grep -E 'TABLE DATA|^;.*(Archive|Dumped)' || true
+
+say "A Backup with a wrong password fails with the server's own words"
+cat <<YAML | kubectl apply -f -
+apiVersion: v1
+kind: Secret
+metadata:
+  name: wrong-pw
+stringData:
+  password: not-the-password
+---
+apiVersion: cellar.dev/v1alpha1
+kind: Backup
+metadata:
+  name: shop-wrong-password
+spec:
+  database: {host: 127.0.0.1, port: $port, name: shop, user: app, passwordSecretRef: {name: wrong-pw, key: password}}
+  storage: {persistentVolumeClaim: {claimName: backups}}
+  backoffLimit: 0
+YAML
+kubectl wait --for=jsonpath='{.status.phase}'=Failed backup/shop-wrong-password --timeout=120s >/dev/null
+show kubectl get backups
+show kubectl get backup shop-wrong-password -o jsonpath='{.status.message}{"\n"}'
+show kubectl get events --field-selector involvedObject.kind=Backup
+
+echo
+echo "cellar demo: done."

@@ -1,0 +1,19 @@
+# The test cluster's object store, resource registry, and the controllers that act inside it
+# (CRDs, garbage collection, namespaces).
+add_library(cellar_cluster_store STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/api_error.cc
+  ${CMAKE_CURRENT_LIST_DIR}/builtin_types.cc
+  ${CMAKE_CURRENT_LIST_DIR}/crd_controller.cc
+  ${CMAKE_CURRENT_LIST_DIR}/event_history.cc
+  ${CMAKE_CURRENT_LIST_DIR}/garbage_collector.cc
+  ${CMAKE_CURRENT_LIST_DIR}/lifecycle_rules.cc
+  ${CMAKE_CURRENT_LIST_DIR}/namespace_controller.cc
+  ${CMAKE_CURRENT_LIST_DIR}/object_meta.cc
+  ${CMAKE_CURRENT_LIST_DIR}/registry.cc
+  ${CMAKE_CURRENT_LIST_DIR}/store.cc
+  ${CMAKE_CURRENT_LIST_DIR}/store_follower.cc
+)
+target_include_directories(cellar_cluster_store PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(cellar_cluster_store
+  PUBLIC nlohmann_json::nlohmann_json Threads::Threads
+  PRIVATE OpenSSL::Crypto spdlog::spdlog)

@@ -1,0 +1,209 @@
+// Backups end to end: the real cellar-controller, cellar-agent, kubectl and PostgreSQL against
+// cellar-test-cluster.
+#include <openssl/evp.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "tests/e2e/backup_fixture.h"
+
+namespace cellar::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string sha256_of_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    EVP_DigestUpdate(ctx, buf, static_cast<size_t>(in.gcount()));
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx, digest, &length);
+  EVP_MD_CTX_free(ctx);
+  std::string hex;
+  char two[3];
+  for (unsigned char b : std::string_view(reinterpret_cast<char*>(digest), length)) {
+    std::snprintf(two, sizeof two, "%02x", b);
+    hex += two;
+  }
+  return hex;
+}
+
+// The dump file a Completed Backup names, on the host.
+std::string only_dump_in(const std::string& folder) {
+  std::vector<std::string> files;
+  if (fs::exists(folder)) {
+    for (const auto& e : fs::directory_iterator(folder)) files.push_back(e.path().string());
+  }
+  EXPECT_EQ(files.size(), 1u) << "files in " << folder;
+  return files.empty() ? "" : files[0];
+}
+
+TEST_F(BackupE2E, CompletesWithSizeAndChecksumOfTheDump) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_backup("first");
+  ASSERT_TRUE(wait_for_phase("first", "Completed"));
+
+  nlohmann::json status = get_backup("first")["status"];
+  const std::string file = only_dump_in(claim_folder() + "/shop");
+  ASSERT_FALSE(file.empty());
+  EXPECT_EQ(status["sizeBytes"].get<int64_t>(), static_cast<int64_t>(fs::file_size(file)));
+  EXPECT_EQ(status["checksum"], "sha256:" + sha256_of_file(file));
+  EXPECT_EQ(status["location"], "pvc://dumps/shop/" + fs::path(file).filename().string());
+  EXPECT_FALSE(status["size"].get<std::string>().empty());
+  EXPECT_TRUE(status["serverVersion"].get<std::string>().starts_with("15"));
+  EXPECT_GT(status["databaseSizeBytes"].get<int64_t>(), 0);
+  EXPECT_TRUE(status.contains("durationSeconds"));
+  EXPECT_EQ(status["jobName"], "first");
+  EXPECT_EQ(status["conditions"][0]["type"], "Ready");
+  EXPECT_EQ(status["conditions"][0]["status"], "True");
+
+  // The dump is a real one: pg_restore reads it, and it restores to the same rows.
+  auto list = pg_->run_client({pg_->bin_dir() + "/pg_restore", "--list", file});
+  ASSERT_EQ(list.exit_code, 0) << list.describe();
+  pg_->create_database("restored");
+  auto restore =
+      pg_->run_client({pg_->bin_dir() + "/pg_restore", "--no-owner", "--dbname", "restored", file});
+  ASSERT_EQ(restore.exit_code, 0) << restore.describe();
+  for (const char* table : {"customers", "orders", "events"}) {
+    const std::string count = std::string("SELECT count(*) FROM ") + table;
+    EXPECT_EQ(pg_->psql("restored", count), pg_->psql("shop", count)) << table;
+  }
+}
+
+TEST_F(BackupE2E, KubectlShowsPhaseAndSizeAndExplainsTheSpec) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_backup("shown");
+  ASSERT_TRUE(wait_for_phase("shown", "Completed"));
+  const std::string table = kubectl({"get", "backups"});
+  EXPECT_NE(table.find("PHASE"), std::string::npos) << table;
+  EXPECT_NE(table.find("SIZE"), std::string::npos) << table;
+  EXPECT_NE(table.find("Completed"), std::string::npos) << table;
+  EXPECT_NE(table.find("iB"), std::string::npos) << table;
+  const std::string wide = kubectl({"get", "bk", "-o", "wide"});
+  EXPECT_NE(wide.find("MESSAGE"), std::string::npos) << wide;
+  const std::string spec = kubectl({"explain", "backup.spec"});
+  EXPECT_NE(spec.find("deletionPolicy"), std::string::npos) << spec;
+  EXPECT_NE(spec.find("Immutable once created, except cancel"), std::string::npos) << spec;
+  const std::string database = kubectl({"explain", "backup.spec.database"});
+  EXPECT_NE(database.find("passwordSecretRef"), std::string::npos) << database;
+}
+
+TEST_F(BackupE2E, WrongPasswordFailsWithTheServersWordsAndNoRetryStorm) {
+  apply_secret_and_claim("not-the-password");
+  apply_backup("wrongpw");
+  ASSERT_TRUE(wait_for_phase("wrongpw", "Failed"));
+  EXPECT_NE(
+      status_field("wrongpw", ".status.message").find("password authentication failed for user"),
+      std::string::npos);
+  // backoffLimit 1: two attempts, one Job, and nothing more once Failed.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  reset_stats();
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  EXPECT_EQ(controller_writes(), 0);
+  EXPECT_EQ(kubectl({"get", "jobs", "-o", "name"}), "job.batch/wrongpw\n");
+  const std::string pods = kubectl({"get", "pods", "-l", "job-name=wrongpw", "-o", "name"});
+  EXPECT_LE(std::count(pods.begin(), pods.end(), '\n'), 2) << pods;
+}
+
+TEST_F(BackupE2E, MissingSecretFailsBeforeAnyJobExists) {
+  apply_backup("nosecret");
+  ASSERT_TRUE(wait_for_phase("nosecret", "Failed"));
+  EXPECT_NE(status_field("nosecret", ".status.message").find("Secret \"db\" not found"),
+            std::string::npos);
+  EXPECT_EQ(kubectl({"get", "jobs", "-o", "name"}), "");
+}
+
+TEST_F(BackupE2E, DeadlineExceededFailsTheBackup) {
+  apply_secret_and_claim("s3cret-app-pw");
+  lock_orders();
+  apply_backup("slow", "  activeDeadlineSeconds: 3\n  backoffLimit: 0\n");
+  ASSERT_TRUE(wait_for_phase("slow", "InProgress"));
+  const int pid = container_pid("slow");
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(wait_for_phase("slow", "Failed", 90));
+  EXPECT_NE(status_field("slow", ".status.message").find("DeadlineExceeded"), std::string::npos);
+  EXPECT_TRUE(process_gone(pid, 10)) << "agent pid " << pid;
+}
+
+TEST_F(BackupE2E, CancelStopsTheDump) {
+  apply_secret_and_claim("s3cret-app-pw");
+  lock_orders();
+  apply_backup("cancelled");
+  ASSERT_TRUE(wait_for_phase("cancelled", "InProgress"));
+  const int pid = container_pid("cancelled");
+  ASSERT_GT(pid, 0);
+  kubectl({"patch", "backup/cancelled", "--type=merge", "-p", R"({"spec":{"cancel":true}})"});
+  ASSERT_TRUE(wait_for_phase("cancelled", "Cancelled"));
+  // The dump's process goes with its Job.
+  EXPECT_TRUE(process_gone(pid, 10)) << "agent pid " << pid;
+  EXPECT_EQ(kubectl({"get", "jobs", "-o", "name"}), "");
+}
+
+TEST_F(BackupE2E, ControllerKilledMidBackupAdoptsTheSameJob) {
+  apply_secret_and_claim("s3cret-app-pw");
+  lock_orders();
+  apply_backup("survivor");
+  ASSERT_TRUE(wait_for_phase("survivor", "InProgress"));
+  const std::string job_uid = kubectl({"get", "job/survivor", "-o", "jsonpath={.metadata.uid}"});
+  kill_controller(SIGKILL);
+  unlock_orders();
+  start_controller();
+  ASSERT_TRUE(wait_for_phase("survivor", "Completed"));
+  EXPECT_EQ(kubectl({"get", "jobs", "-o", "name"}), "job.batch/survivor\n");
+  EXPECT_EQ(kubectl({"get", "job/survivor", "-o", "jsonpath={.metadata.uid}"}), job_uid);
+}
+
+TEST_F(BackupE2E, DeletionPolicyDeleteRemovesTheDump) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_backup("doomed", "  deletionPolicy: Delete\n");
+  ASSERT_TRUE(wait_for_phase("doomed", "Completed"));
+  const std::string file = only_dump_in(claim_folder() + "/shop");
+  ASSERT_TRUE(fs::exists(file));
+  kubectl({"delete", "backup/doomed", "--timeout=60s"});
+  EXPECT_FALSE(fs::exists(file));
+  EXPECT_EQ(kubectl({"get", "backups", "-o", "name"}), "");
+}
+
+TEST_F(BackupE2E, OneSuccessfulBackupTakesFewWrites) {
+  apply_secret_and_claim("s3cret-app-pw");
+  reset_stats();
+  apply_backup("counted");
+  ASSERT_TRUE(wait_for_phase("counted", "Completed"));
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // anything late is counted too
+  const int writes = controller_writes();
+  std::cout << "API writes for one successful Backup: " << writes << "\n";
+  EXPECT_LE(writes, 6);
+}
+
+TEST_F(BackupE2E, IdleControllerWithManyCompletedBackupsWritesNothing) {
+  kill_controller(SIGTERM);
+  apply_secret_and_claim("s3cret-app-pw");
+  auto client = cluster_->client();
+  const kube::Resource backups{"cellar.dev", "v1alpha1", "backups", true};
+  for (int i = 0; i < 100; ++i) {
+    const std::string name = "done-" + std::to_string(i);
+    apply_backup(name);
+    auto current = client->get(backups, ns_, name);
+    ASSERT_TRUE(current.ok());
+    nlohmann::json object = *current;
+    object["status"] = {{"phase", "Completed"}, {"sizeBytes", 1024}, {"size", "1.00 KiB"}};
+    ASSERT_TRUE(client->update_status(backups, ns_, object).ok());
+  }
+  start_controller();
+  ASSERT_EQ(kubectl({"get", "backups", "-o", "name"}).size() > 0, true);
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // caches synced, first passes done
+  reset_stats();
+  std::this_thread::sleep_for(std::chrono::seconds(30));
+  EXPECT_EQ(controller_writes(), 0);
+}
+
+}  // namespace
+}  // namespace cellar::testing

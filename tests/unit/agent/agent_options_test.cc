@@ -1,0 +1,134 @@
+#include "controller/agent/agent_options.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace cellar::agent {
+namespace {
+
+using ::testing::HasSubstr;
+
+class AgentOptionsTest : public ::testing::Test {
+ protected:
+  Environment env = {{"PGHOST", "db"},         {"PGPORT", "5432"},
+                     {"PGDATABASE", "app"},    {"PGUSER", "app"},
+                     {"PGPASSWORD", "secret"}, {"CELLAR_OUTPUT", "/backups/app.dump"}};
+
+  ParsedCommand parse(std::vector<std::string> args) {
+    args.insert(args.begin(), "cellar-agent");
+    return parse_agent_command(args, env);
+  }
+  static std::string error_of(const ParsedCommand& parsed) {
+    const auto* error = std::get_if<OptionsError>(&parsed);
+    return error ? error->message : "";
+  }
+  template <typename Settings>
+  Settings settings_for(std::vector<std::string> args) {
+    ParsedCommand parsed = parse(args);
+    EXPECT_EQ(error_of(parsed), "");
+    if (!std::holds_alternative<AgentCommand>(parsed)) return Settings{};
+    const auto* settings = std::get_if<Settings>(&std::get<AgentCommand>(parsed));
+    EXPECT_NE(settings, nullptr);
+    return settings ? *settings : Settings{};
+  }
+  DumpSettings dump(std::vector<std::string> args = {}) {
+    args.insert(args.begin(), "dump");
+    return settings_for<DumpSettings>(args);
+  }
+  std::string dump_error(std::vector<std::string> args = {}) {
+    args.insert(args.begin(), "dump");
+    return error_of(parse(args));
+  }
+};
+
+TEST_F(AgentOptionsTest, ReadsTheJobsEnvironment) {
+  DumpSettings settings = dump();
+  EXPECT_EQ(settings.connection.host, "db");
+  EXPECT_EQ(settings.connection.port, "5432");
+  EXPECT_EQ(settings.connection.database, "app");
+  EXPECT_EQ(settings.connection.user, "app");
+  EXPECT_EQ(settings.output, "/backups/app.dump");
+  EXPECT_EQ(settings.format, DumpFormat::kCustom);
+  EXPECT_FALSE(settings.compression.has_value());
+  EXPECT_EQ(settings.connection.connect_timeout_seconds, 10);
+  EXPECT_EQ(settings.termination_message_path, "/dev/termination-log");
+}
+
+TEST_F(AgentOptionsTest, ReadsCellarsOwnSettings) {
+  env["CELLAR_FORMAT"] = "plain";
+  env["CELLAR_COMPRESSION"] = "6";
+  env["CELLAR_CONNECT_TIMEOUT"] = "3";
+  env["CELLAR_TERMINATION_MESSAGE_PATH"] = "/tmp/message";
+  env["CELLAR_PG_DUMP"] = "/opt/pg/bin/pg_dump";
+  DumpSettings settings = dump();
+  EXPECT_EQ(settings.format, DumpFormat::kPlain);
+  EXPECT_EQ(settings.compression, 6);
+  EXPECT_EQ(settings.connection.connect_timeout_seconds, 3);
+  EXPECT_EQ(settings.termination_message_path, "/tmp/message");
+  EXPECT_EQ(settings.pg_dump, "/opt/pg/bin/pg_dump");
+}
+
+TEST_F(AgentOptionsTest, FlagsOverrideTheEnvironment) {
+  DumpSettings settings = dump({"--output", "/other/x.dump", "--format=plain", "--port=6543"});
+  EXPECT_EQ(settings.output, "/other/x.dump");
+  EXPECT_EQ(settings.format, DumpFormat::kPlain);
+  EXPECT_EQ(settings.connection.port, "6543");
+}
+
+TEST_F(AgentOptionsTest, RefusesAPasswordFlag) {
+  EXPECT_THAT(dump_error({"--password=hunter2"}), HasSubstr("only from the PGPASSWORD"));
+}
+
+TEST_F(AgentOptionsTest, NeedsAnAbsoluteOutputLocation) {
+  env.erase("CELLAR_OUTPUT");
+  EXPECT_THAT(dump_error(), HasSubstr("set CELLAR_OUTPUT or --output"));
+  EXPECT_THAT(dump_error({"--output", "relative.dump"}), HasSubstr("must be an absolute path"));
+  EXPECT_THAT(dump_error({"--output", "/backups/"}), HasSubstr("must name a file"));
+}
+
+TEST_F(AgentOptionsTest, ExplainsBadValues) {
+  EXPECT_THAT(dump_error({"--format", "tar"}),
+              HasSubstr("must be \"custom\" or \"plain\", got \"tar\""));
+  EXPECT_THAT(dump_error({"--compression", "10"}), HasSubstr("from 0 to 9, got \"10\""));
+  EXPECT_THAT(dump_error({"--compression", "fast"}), HasSubstr("got \"fast\""));
+  EXPECT_THAT(dump_error({"--connect-timeout", "0"}), HasSubstr("connect timeout"));
+  EXPECT_THAT(dump_error({"--port", "70000"}), HasSubstr("from 1 to 65535"));
+}
+
+TEST_F(AgentOptionsTest, ExplainsBadUsage) {
+  EXPECT_THAT(error_of(parse({})), HasSubstr("missing command"));
+  EXPECT_THAT(error_of(parse({"restore"})), HasSubstr("unknown command \"restore\""));
+  EXPECT_THAT(dump_error({"--colour"}), HasSubstr("unknown flag --colour"));
+  EXPECT_THAT(dump_error({"--output"}), HasSubstr("--output needs a value"));
+  EXPECT_THAT(dump_error({"extra"}), HasSubstr("unexpected argument \"extra\""));
+}
+
+TEST_F(AgentOptionsTest, AnErrorStillKnowsWhereToReport) {
+  env["CELLAR_TERMINATION_MESSAGE_PATH"] = "/tmp/message";
+  ParsedCommand parsed = parse({"dump", "--format", "tar"});
+  ASSERT_TRUE(std::holds_alternative<OptionsError>(parsed));
+  EXPECT_EQ(std::get<OptionsError>(parsed).termination_message_path, "/tmp/message");
+}
+
+TEST_F(AgentOptionsTest, DeleteTakesTheLocation) {
+  DeleteSettings settings = settings_for<DeleteSettings>({"delete", "/backups/old.dump"});
+  EXPECT_EQ(settings.location, "/backups/old.dump");
+}
+
+TEST_F(AgentOptionsTest, DeleteRefusesDumpFlagsAndRelativePaths) {
+  EXPECT_THAT(error_of(parse({"delete", "/b/x", "--format", "plain"})),
+              HasSubstr("does not apply to delete"));
+  EXPECT_THAT(error_of(parse({"delete", "x.dump"})), HasSubstr("absolute path"));
+}
+
+TEST_F(AgentOptionsTest, ReadsTheProcessEnvironment) {
+  char first[] = "PGHOST=db";
+  char second[] = "EMPTY=";
+  char broken[] = "NOEQUALS";
+  char* envp[] = {first, second, broken, nullptr};
+  Environment read = environment_from(envp);
+  EXPECT_EQ(read, (Environment{{"PGHOST", "db"}, {"EMPTY", ""}}));
+}
+
+}  // namespace
+}  // namespace cellar::agent

@@ -1,0 +1,77 @@
+#include "controller/agent/termination_message.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace cellar::agent {
+namespace {
+
+using nlohmann::json;
+
+class TerminationMessageTest : public ::testing::Test {
+ protected:
+  static json parsed(const std::string& line) { return json::parse(line); }
+  static DumpFailure failure_with(std::string error) {
+    return DumpFailure{std::move(error), "15.4", std::nullopt, std::nullopt};
+  }
+};
+
+TEST_F(TerminationMessageTest, SuccessCarriesWhatTheStatusNeeds) {
+  json message = parsed(success_message(
+      DumpSuccess{1234, std::string(64, 'a'), "/backups/app.dump", "15.4", 987654, 1.23456}));
+  EXPECT_EQ(message["bytes"], 1234);
+  EXPECT_EQ(message["sha256"], std::string(64, 'a'));
+  EXPECT_EQ(message["location"], "/backups/app.dump");
+  EXPECT_EQ(message["serverVersion"], "15.4");
+  EXPECT_EQ(message["databaseSizeBytes"], 987654);
+  EXPECT_DOUBLE_EQ(message["durationSeconds"].get<double>(), 1.235);
+  EXPECT_FALSE(message.contains("error"));
+}
+
+TEST_F(TerminationMessageTest, FailureCarriesTheErrorAndWhatWasLearned) {
+  DumpFailure failure = failure_with("pg_dump: error: query failed");
+  failure.database_size_bytes = 42;
+  json message = parsed(failure_message(failure));
+  EXPECT_EQ(message["error"], "pg_dump: error: query failed");
+  EXPECT_EQ(message["serverVersion"], "15.4");
+  EXPECT_EQ(message["databaseSizeBytes"], 42);
+  EXPECT_FALSE(message.contains("durationSeconds"));
+}
+
+TEST_F(TerminationMessageTest, FailureLeavesOutWhatIsUnknown) {
+  json message = parsed(failure_message(DumpFailure{"connection refused", "", {}, {}}));
+  EXPECT_EQ(message, json({{"error", "connection refused"}}));
+}
+
+TEST_F(TerminationMessageTest, ALongErrorIsCutToFitKubernetesLimit) {
+  std::string line = failure_message(failure_with(std::string(10000, 'x')));
+  EXPECT_LT(line.size(), kTerminationMessageLimit);
+  std::string error = parsed(line)["error"];
+  EXPECT_EQ(error.substr(error.size() - 3), "...");
+  EXPECT_GT(error.size(), 3500u);
+}
+
+TEST_F(TerminationMessageTest, AnErrorThatEscapesLongerStillFits) {
+  std::string line = failure_message(failure_with(std::string(5000, '"')));
+  EXPECT_LT(line.size(), kTerminationMessageLimit);
+  EXPECT_NO_THROW(parsed(line));
+}
+
+TEST_F(TerminationMessageTest, CuttingNeverSplitsACharacter) {
+  std::string line = failure_message(failure_with(std::string(3000, 'x') + "\xC3\xA9"), 3018);
+  EXPECT_LT(line.size(), 3018u);
+  EXPECT_NO_THROW(parsed(line));
+}
+
+TEST_F(TerminationMessageTest, BytesThatAreNotUtf8StillMakeJson) {
+  EXPECT_NO_THROW(parsed(failure_message(failure_with("bad \xFF byte"))));
+}
+
+TEST_F(TerminationMessageTest, DeletedNamesTheLocation) {
+  EXPECT_EQ(parsed(deleted_message("/b/x.dump")),
+            json({{"deleted", true}, {"location", "/b/x.dump"}}));
+}
+
+}  // namespace
+}  // namespace cellar::agent

@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include "controller/api/backup.h"
+#include "tests/unit/backup/backup_fixtures.h"
+
+namespace cellar::api {
+namespace {
+
+using backup::testing::backup_json;
+using json = nlohmann::json;
+
+class BackupSpecTest : public ::testing::Test {
+ protected:
+  Backup parse() { return parse_backup(doc_); }
+  std::vector<std::string> errors() { return parse().spec_errors; }
+  json& spec() { return doc_["spec"]; }
+
+  json doc_ = backup_json();
+};
+
+TEST_F(BackupSpecTest, ReadsAValidSpec) {
+  Backup b = parse();
+  EXPECT_TRUE(b.spec_errors.empty());
+  EXPECT_EQ(b.meta.key(), "shop/nightly");
+  EXPECT_EQ(b.spec.database.host, "db.shop.svc");
+  EXPECT_EQ(b.spec.database.password_secret_ref, (SecretKeyRef{"db-pass", "password"}));
+  EXPECT_EQ(b.spec.storage.persistent_volume_claim->sub_path, "orders");
+  EXPECT_EQ(b.spec.format, DumpFormat::kCustom);
+  EXPECT_EQ(b.status.phase, Phase::kNone);
+}
+
+TEST_F(BackupSpecTest, AppliesTheDefaultsTheSchemaWouldHave) {
+  spec().erase("format");
+  spec().erase("activeDeadlineSeconds");
+  spec().erase("backoffLimit");
+  spec()["database"].erase("port");
+  Backup b = parse();
+  EXPECT_TRUE(b.spec_errors.empty());
+  EXPECT_EQ(b.spec.database.port, 5432);
+  EXPECT_EQ(b.spec.active_deadline_seconds, 3600);
+  EXPECT_EQ(b.spec.backoff_limit, 1);
+  EXPECT_FALSE(b.spec.compression_level.has_value());
+}
+
+TEST_F(BackupSpecTest, NamesEveryMissingFieldAtOnce) {
+  spec()["database"].erase("host");
+  spec()["database"]["passwordSecretRef"].erase("key");
+  EXPECT_EQ(errors(),
+            (std::vector<std::string>{"spec.database.host is required",
+                                      "spec.database.passwordSecretRef.key is required"}));
+}
+
+TEST_F(BackupSpecTest, SaysWhichValuesAreAllowed) {
+  spec()["format"] = "zip";
+  EXPECT_EQ(errors(),
+            std::vector<std::string>{"spec.format must be one of custom, plain (it is \"zip\")"});
+}
+
+TEST_F(BackupSpecTest, RejectsOutOfRangeNumbers) {
+  spec()["compressionLevel"] = 12;
+  spec()["database"]["port"] = 70000;
+  EXPECT_EQ(errors(), (std::vector<std::string>{
+                          "spec.database.port must be between 1 and 65535 (it is 70000)",
+                          "spec.compressionLevel must be between 0 and 9 (it is 12)"}));
+}
+
+TEST_F(BackupSpecTest, RejectsASubPathThatLeavesTheVolume) {
+  spec()["storage"]["persistentVolumeClaim"]["subPath"] = "../other";
+  ASSERT_EQ(errors().size(), 1u);
+  EXPECT_NE(errors()[0].find("subPath must be a relative path"), std::string::npos);
+}
+
+TEST_F(BackupSpecTest, RequiresSomeStorage) {
+  spec()["storage"] = json::object();
+  EXPECT_EQ(errors(), std::vector<std::string>{"spec.storage needs persistentVolumeClaim"});
+}
+
+TEST_F(BackupSpecTest, WrongTypesAreErrorsNotCrashes) {
+  spec()["database"] = "postgres://x";
+  spec()["cancel"] = "yes";
+  EXPECT_EQ(errors(), (std::vector<std::string>{"spec.database must be an object",
+                                                "spec.cancel must be true or false"}));
+}
+
+TEST_F(BackupSpecTest, SpecRoundTripsThroughJson) {
+  spec()["compressionLevel"] = 6;
+  spec()["database"]["sslMode"] = "require";
+  Backup b = parse();
+  std::vector<std::string> errs;
+  EXPECT_EQ(parse_backup_spec(to_json(b.spec), &errs), b.spec);
+  EXPECT_TRUE(errs.empty());
+}
+
+TEST_F(BackupSpecTest, StatusRoundTripsThroughJson) {
+  BackupStatus s;
+  s.phase = Phase::kCompleted;
+  s.size_bytes = 1625292;
+  s.size = "1.55 MiB";
+  s.checksum = "sha256:ab";
+  s.observed_generation = 2;
+  s.conditions.push_back({"Ready", "True", 2, "2026-11-21T10:00:31Z", "Completed", "done"});
+  EXPECT_EQ(parse_backup_status(to_json(s)), s);
+  EXPECT_EQ(to_json(s)["phase"], "Completed");
+  EXPECT_FALSE(to_json(BackupStatus{}).contains("phase"));
+}
+
+TEST(PhaseTest, OnlyTheLastThreeAreTerminal) {
+  EXPECT_FALSE(is_terminal(Phase::kNone));
+  EXPECT_FALSE(is_terminal(Phase::kPending));
+  EXPECT_FALSE(is_terminal(Phase::kInProgress));
+  EXPECT_TRUE(is_terminal(Phase::kCompleted));
+  EXPECT_TRUE(is_terminal(Phase::kFailed));
+  EXPECT_TRUE(is_terminal(Phase::kCancelled));
+  EXPECT_EQ(parse_phase("InProgress"), Phase::kInProgress);
+  EXPECT_EQ(parse_phase("Running"), Phase::kNone);
+}
+
+}  // namespace
+}  // namespace cellar::api

@@ -1,0 +1,106 @@
+#include "controller/backup/job_template.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/backup/backup_fixtures.h"
+
+namespace cellar::backup {
+namespace {
+
+using json = nlohmann::json;
+
+class JobTemplateTest : public ::testing::Test {
+ protected:
+  json job() { return make_dump_job(api::parse_backup(doc_), {"registry.example/cellar-agent:1"}); }
+  json container() { return job()["spec"]["template"]["spec"]["containers"][0]; }
+  json env(const std::string& name) {
+    const json c = container();  // kept alive: the loop walks into it
+    for (const auto& e : c["env"]) {
+      if (e["name"] == name) return e;
+    }
+    return nullptr;
+  }
+
+  json doc_ = testing::backup_json();
+};
+
+TEST_F(JobTemplateTest, IsNamedLabelledAndOwnedByTheBackup) {
+  json j = job();
+  EXPECT_EQ(j["metadata"]["name"], "nightly");
+  EXPECT_EQ(j["metadata"]["namespace"], "shop");
+  EXPECT_EQ(j["metadata"]["labels"]["cellar.dev/backup"], "nightly");
+  const json& owner = j["metadata"]["ownerReferences"][0];
+  EXPECT_EQ(owner["kind"], "Backup");
+  EXPECT_EQ(owner["uid"], "0a1b2c3d-4e5f-6789-abcd-ef0123456789");
+  EXPECT_EQ(owner["controller"], true);
+}
+
+TEST_F(JobTemplateTest, CarriesTheDeadlineAndBackOffLimit) {
+  doc_["spec"]["activeDeadlineSeconds"] = 60;
+  doc_["spec"]["backoffLimit"] = 0;
+  json spec = job()["spec"];
+  EXPECT_EQ(spec["activeDeadlineSeconds"], 60);
+  EXPECT_EQ(spec["backoffLimit"], 0);
+  EXPECT_EQ(spec["template"]["spec"]["restartPolicy"], "Never");
+}
+
+TEST_F(JobTemplateTest, PodIsHardened) {
+  json pod = job()["spec"]["template"]["spec"];
+  EXPECT_EQ(pod["securityContext"]["runAsNonRoot"], true);
+  EXPECT_EQ(pod["securityContext"]["seccompProfile"]["type"], "RuntimeDefault");
+  EXPECT_EQ(pod["automountServiceAccountToken"], false);
+  json sc = container()["securityContext"];
+  EXPECT_EQ(sc["allowPrivilegeEscalation"], false);
+  EXPECT_EQ(sc["readOnlyRootFilesystem"], true);
+  EXPECT_EQ(sc["capabilities"]["drop"], json::array({"ALL"}));
+}
+
+TEST_F(JobTemplateTest, PasswordOnlyThroughASecretKeyRef) {
+  EXPECT_EQ(env("PGPASSWORD")["valueFrom"]["secretKeyRef"],
+            (json{{"name", "db-pass"}, {"key", "password"}}));
+  EXPECT_FALSE(env("PGPASSWORD").contains("value"));
+}
+
+TEST_F(JobTemplateTest, RunsTheAgentWithArgvAndEnvNeverAShell) {
+  json c = container();
+  EXPECT_FALSE(c.contains("command"));
+  EXPECT_EQ(c["args"], json::array({"dump"}));
+  EXPECT_EQ(c["image"], "registry.example/cellar-agent:1");
+  EXPECT_EQ(env("PGHOST")["value"], "db.shop.svc");
+  EXPECT_EQ(env("PGPORT")["value"], "5432");
+  EXPECT_EQ(env("CELLAR_OUTPUT")["value"], "/backup/orders/nightly-0a1b2c3d.dump");
+  EXPECT_EQ(env("CELLAR_FORMAT")["value"], "custom");
+  EXPECT_TRUE(env("CELLAR_COMPRESSION").is_null());
+}
+
+TEST_F(JobTemplateTest, HostileValuesStayDataNotCommands) {
+  doc_["spec"]["database"]["name"] = "orders; rm -rf /";
+  EXPECT_EQ(env("PGDATABASE")["value"], "orders; rm -rf /");
+  EXPECT_EQ(container()["args"], json::array({"dump"}));
+}
+
+TEST_F(JobTemplateTest, MountsTheClaimAndAWritableTmp) {
+  json pod = job()["spec"]["template"]["spec"];
+  EXPECT_EQ(pod["volumes"][0]["persistentVolumeClaim"]["claimName"], "backups");
+  EXPECT_EQ(container()["volumeMounts"][0]["mountPath"], "/backup");
+  EXPECT_EQ(container()["volumeMounts"][1]["mountPath"], "/tmp");
+}
+
+TEST_F(JobTemplateTest, PlainDumpsAreSqlFiles) {
+  doc_["spec"]["format"] = "plain";
+  EXPECT_EQ(dump_file_name(api::parse_backup(doc_)), "nightly-0a1b2c3d.sql");
+  doc_["spec"]["compressionLevel"] = 6;
+  EXPECT_EQ(dump_location(api::parse_backup(doc_)), "pvc://backups/orders/nightly-0a1b2c3d.sql.gz");
+}
+
+TEST(JobNameTest, ShortNamesAreKeptLongOnesHashed) {
+  EXPECT_EQ(job_name_for("nightly"), "nightly");
+  const std::string long_name(80, 'a');
+  const std::string name = job_name_for(long_name);
+  EXPECT_EQ(name.size(), 63u);
+  EXPECT_EQ(name, job_name_for(long_name));
+  EXPECT_NE(name, job_name_for(long_name + "b"));
+}
+
+}  // namespace
+}  // namespace cellar::backup
