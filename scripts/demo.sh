@@ -44,12 +44,12 @@ psql -q -d postgres -c "CREATE DATABASE shop" -c "CREATE ROLE app LOGIN PASSWORD
 psql -q -d shop <<'SQL'
 CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL);
 CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers, total numeric);
-INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, 20000) g;
-INSERT INTO orders (customer_id, total) SELECT 1 + g % 20000, g * 1.5 FROM generate_series(1, 50000) g;
+INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, 200000) g;
+INSERT INTO orders (customer_id, total) SELECT 1 + g % 200000, g * 1.5 FROM generate_series(1, 1500000) g;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO app;
 GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO app;
 SQL
-echo "PostgreSQL on 127.0.0.1:$port, database shop: 20000 customers, 50000 orders"
+echo "PostgreSQL on 127.0.0.1:$port, database shop: 200000 customers, 1500000 orders"
 unset PGHOST PGPORT PGUSER PGPASSWORD
 
 say "The test cluster, with Cellar's CRDs"
@@ -74,9 +74,11 @@ cat "$work/controller.log"
 
 say "Back up now: kubectl apply -f examples/backup.yaml"
 sed "s/port: 5432/port: $port/" examples/backup.yaml >"$work/backup.yaml"
-show kubectl apply -f "$work/backup.yaml"
-kubectl get backups -w &
+# What `kubectl get backups -w` shows, from before the Backup exists.
+kubectl get backups -w 2>/dev/null &
 watch_pid=$!
+sleep 0.5
+show kubectl apply -f "$work/backup.yaml"
 kubectl wait --for=jsonpath='{.status.phase}'=Completed backup/shop-now --timeout=120s >/dev/null
 sleep 0.5
 kill "$watch_pid" 2>/dev/null || true

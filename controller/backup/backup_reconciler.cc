@@ -57,27 +57,7 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
   }
 
   // A Job of that name that is not ours: never adopt or touch it.
-  if (*job && !owned_by((*job)->meta, backup)) {
-    const api::OwnerReference* ref = (*job)->meta.controller_ref();
-    if (ref && ref->kind == "Backup" && ref->name == backup.meta.name) {
-      // Left by an earlier Backup of the same name; garbage collection removes it, and its
-      // deletion (labelled with our name) brings us back here.
-      spdlog::info("{}: waiting for Job {} of an earlier Backup of this name to go", key, job_name);
-      return kDone;
-    }
-    job = std::optional<JobView>{};
-    api::Backup blocked = backup;
-    blocked.spec_errors.push_back("a Job named " + job_name +
-                                  " already exists and does not belong to this Backup; delete it "
-                                  "or give the Backup another name");
-    Observation o{&blocked, nullptr, nullptr, false, "", dump_location(backup), now_rfc3339()};
-    Decision d = decide(o);
-    if (d.status != backup.status) {
-      if (auto s = write_status(backup, d.status); !s.ok()) return s.error();
-    }
-    for (const auto& e : d.events) record(backup, e);
-    return kDone;
-  }
+  if (*job && !owned_by((*job)->meta, backup)) return refuse_foreign_job(backup, **job);
 
   // Deleting dumps needs the finalizer in place before there is anything to delete.
   const bool wants_finalizer = backup.spec.deletion_policy == api::DeletionPolicy::kDelete;
@@ -111,8 +91,15 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
     case JobAction::kCreate: {
       auto created = create_job(backup, make_dump_job(backup, options_));
       if (!created.ok()) return created.error();
-      // Someone (an earlier pass whose cache lagged) made it: say nothing twice.
-      if (!*created) d.events.clear();
+      if (!*created) {
+        // Made by an earlier pass whose cache lagged (adopted on the next pass: say nothing
+        // twice), or by someone else — whose Job our label-filtered cache cannot see.
+        auto existing = client_.get(kube::resources::jobs(), backup.meta.ns, job_name);
+        if (!existing.ok()) return existing.error();
+        JobView found = parse_job(*existing);
+        if (!owned_by(found.meta, backup)) return refuse_foreign_job(backup, found);
+        d.events.clear();
+      }
       break;
     }
     case JobAction::kDelete:
@@ -132,6 +119,29 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
   }
   for (const auto& e : d.events) record(backup, e);
   return Requeue(d.requeue_after);
+}
+
+kube::Result<BackupReconciler::Requeue> BackupReconciler::refuse_foreign_job(
+    const api::Backup& backup, const JobView& job) {
+  const api::OwnerReference* ref = job.meta.controller_ref();
+  if (ref && ref->kind == "Backup" && ref->name == backup.meta.name) {
+    // Left by an earlier Backup of the same name; garbage collection removes it, and its
+    // deletion (labelled with our name) brings us back here.
+    spdlog::info("{}: waiting for Job {} of an earlier Backup of this name to go",
+                 backup.meta.key(), job.meta.name);
+    return Requeue{};
+  }
+  api::Backup blocked = backup;
+  blocked.spec_errors.push_back("a Job named " + job.meta.name +
+                                " already exists and does not belong to this Backup; delete it "
+                                "or give the Backup another name");
+  Observation o{&blocked, nullptr, nullptr, false, "", dump_location(backup), now_rfc3339()};
+  Decision d = decide(o);
+  if (d.status != backup.status) {
+    if (auto s = write_status(backup, d.status); !s.ok()) return s.error();
+  }
+  for (const auto& e : d.events) record(backup, e);
+  return Requeue{};
 }
 
 kube::Status BackupReconciler::reconcile_deletion(const api::Backup& backup, const JobView* job) {
@@ -166,8 +176,9 @@ kube::Status BackupReconciler::reconcile_deletion(const api::Backup& backup, con
     if (why.empty()) why = c.finished_reason + ": see `kubectl logs job/" + name + "`";
     api::BackupStatus status = backup.status;
     status.message = "Could not delete the dump " + dump_location(backup) + ": " + why +
-                     ". The Backup stays until it is deleted; remove the finalizer " +
-                     kDumpFinalizer + " to let it go anyway";
+                     ". The Backup stays until it is; fix the cause and delete job/" + name +
+                     " to try again, or remove the finalizer " + kDumpFinalizer +
+                     " to keep the file and let the Backup go";
     if (status != backup.status) {
       if (auto s = write_status(backup, status); !s.ok()) return s;
       record(backup, {"Warning", "CleanupFailed", status.message});

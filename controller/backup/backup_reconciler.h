@@ -42,6 +42,9 @@ class BackupReconciler {
 
  private:
   kube::Status reconcile_deletion(const api::Backup& backup, const JobView* job);
+  // A Job of the Backup's Job name that it does not own: fail the Backup saying so, or wait when
+  // it is an earlier namesake's, on its way out.
+  kube::Result<Requeue> refuse_foreign_job(const api::Backup& backup, const JobView& job);
   // The Backup's own Job from the cache, or — when status says one was made but the cache has
   // none yet — from the API server, so a cache that lags never makes a second Job.
   kube::Result<std::optional<JobView>> find_job(const api::Backup& backup, const std::string& name,

@@ -42,6 +42,7 @@ JobView parse_job(const json& job) {
         v.finished = type;
         v.finished_reason = str(c, "reason");
         v.finished_message = str(c, "message");
+        v.finished_time = str(c, "lastTransitionTime");
       }
     }
   }

@@ -23,6 +23,7 @@ struct JobView {
   std::string finished;
   std::string finished_reason;
   std::string finished_message;
+  std::string finished_time;  // the terminal condition's lastTransitionTime
 };
 
 struct PodView {

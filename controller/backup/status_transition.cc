@@ -205,6 +205,16 @@ Decision decide(const Observation& o) {
     const JobView& job = *o.job;
     s.job_name = job.meta.name;
     const AgentResult agent = parse_agent_result(o.pod ? o.pod->termination_message : "");
+    const bool pod_ended = o.pod && o.pod->exit_code.has_value();
+    if (!job.finished.empty() && !pod_ended && job.finished_reason != "DeadlineExceeded") {
+      const auto since =
+          api::seconds_between(first_set({job.finished_time, job.completion_time, o.now}), o.now);
+      if (since && *since < kPodResultWait.count()) {
+        d.status = b.status;
+        d.requeue_after = std::chrono::seconds(1);
+        return d;
+      }
+    }
     if (job.finished == "Complete") {
       complete(s, o, agent);
     } else if (job.finished == "Failed") {

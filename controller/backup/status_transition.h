@@ -54,7 +54,12 @@ struct Decision {
 // How long a new Job may take to start before its Backup is shown Pending. A Job that starts
 // within it goes straight to InProgress: one status write fewer per Backup, and no Pending that
 // nobody could have seen. A Pod that reports why it waits is shown at once.
-inline constexpr std::chrono::seconds kPendingGrace{2};
+inline constexpr std::chrono::seconds kPendingGrace{5};
+
+// How long a finished Job's Pod may take to report its container's end. The Pod's status comes
+// on another watch than the Job's and may arrive second; without it the agent's result (size,
+// checksum, error) would be lost for good, since the phase it settles is terminal.
+inline constexpr std::chrono::seconds kPodResultWait{10};
 
 Decision decide(const Observation& observation);
 

@@ -269,6 +269,11 @@ class Planner {
                 basename_of(command[0]) == basename_of(mapped->second))) {
       command[0] = mapped->second;
     }
+    // The image's program is part of the image: it must be there inside the sandbox even when
+    // it lives somewhere the sandbox replaces (a build folder under /tmp).
+    if (mapped != context_.images.end() && command[0] == mapped->second) {
+      spec.image_files.push_back(mapped->second);
+    }
     spec.argv = command;
     spec.argv.insert(spec.argv.end(), args.begin(), args.end());
     return true;

@@ -38,6 +38,9 @@ struct LaunchSpec {
   std::vector<std::string> argv;  // argv[0] is a host path or a name looked up on PATH
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<Mount> mounts;
+  // Host files the container's image provides (its mapped program), bound read-only at the same
+  // path inside the sandbox.
+  std::vector<std::string> image_files;
   std::optional<uint32_t> run_as_user;
   std::optional<uint32_t> run_as_group;
   std::optional<uint32_t> fs_group;

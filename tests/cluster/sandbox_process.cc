@@ -279,6 +279,7 @@ std::vector<std::string> sandbox_command(const LaunchSpec& spec, const SandboxLa
   const std::string working_dir = normalize(spec.working_dir.empty() ? "/" : spec.working_dir);
   for (const auto& [path, i] : order) tree.prepare_mount_point(path);
   tree.prepare_mount_point(message_path);
+  for (const auto& file : spec.image_files) tree.prepare_mount_point(normalize(file));
   tree.ensure_dir(working_dir);
 
   for (const auto& [path, i] : order) {
@@ -286,6 +287,9 @@ std::vector<std::string> sandbox_command(const LaunchSpec& spec, const SandboxLa
     args.insert(args.end(), {ro ? "--ro-bind" : "--bind", layout.mount_sources.at(i), path});
   }
   args.insert(args.end(), {"--bind", layout.termination_file, message_path});
+  for (const auto& file : spec.image_files) {
+    args.insert(args.end(), {"--ro-bind", file, normalize(file)});
+  }
   if (spec.read_only_root) {
     args.insert(args.end(), {"--remount-ro", "/"});
     for (const auto& dir : tree.expanded()) args.insert(args.end(), {"--remount-ro", dir});

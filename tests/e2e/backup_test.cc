@@ -207,3 +207,100 @@ TEST_F(BackupE2E, IdleControllerWithManyCompletedBackupsWritesNothing) {
 
 }  // namespace
 }  // namespace cellar::testing
+
+namespace cellar::testing {
+namespace {
+
+TEST_F(BackupE2E, SpecIsImmutableExceptCancel) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_backup("fixed");
+  ASSERT_TRUE(wait_for_phase("fixed", "Completed"));
+  CommandResult r = kubectl_result(
+      {"patch", "backup/fixed", "--type=merge", "-p", R"({"spec":{"database":{"name":"other"}}})"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("spec.database is immutable"), std::string::npos) << r.describe();
+}
+
+TEST_F(BackupE2E, CancelCannotBeTakenBack) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_backup("once", "  cancel: true\n");
+  ASSERT_TRUE(wait_for_phase("once", "Cancelled"));
+  CommandResult r = kubectl_result(
+      {"patch", "backup/once", "--type=merge", "-p", R"({"spec":{"cancel":false}})"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("cannot be set back to false"), std::string::npos) << r.describe();
+}
+
+TEST_F(BackupE2E, MissingClaimFailsBeforeAnyJobExists) {
+  apply(R"(apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+stringData:
+  password: s3cret-app-pw
+)");
+  apply_backup("noclaim");
+  ASSERT_TRUE(wait_for_phase("noclaim", "Failed"));
+  EXPECT_NE(
+      status_field("noclaim", ".status.message").find("PersistentVolumeClaim \"dumps\" not found"),
+      std::string::npos);
+  EXPECT_EQ(kubectl({"get", "jobs", "-o", "name"}), "");
+}
+
+TEST_F(BackupE2E, AJobItDoesNotOwnIsNeverTouched) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply(R"(apiVersion: batch/v1
+kind: Job
+metadata:
+  name: taken
+spec:
+  suspend: true
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: main
+          image: busybox
+          command: [sh, -c, "true"]
+)");
+  const std::string uid = kubectl({"get", "job/taken", "-o", "jsonpath={.metadata.uid}"});
+  apply_backup("taken");
+  ASSERT_TRUE(wait_for_phase("taken", "Failed"));
+  EXPECT_NE(status_field("taken", ".status.message").find("does not belong to this Backup"),
+            std::string::npos);
+  EXPECT_EQ(kubectl({"get", "job/taken", "-o", "jsonpath={.metadata.uid}"}), uid);
+}
+
+TEST_F(BackupE2E, FailedDumpDeletionKeepsTheBackupAndSaysWhy) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_backup("stuck", "  deletionPolicy: Delete\n");
+  ASSERT_TRUE(wait_for_phase("stuck", "Completed"));
+  // Nobody may remove the dump now, not even the agent.
+  const std::string file = only_dump_in(claim_folder() + "/shop");
+  CommandResult locked = run_command({"chattr", "+i", file});
+  ASSERT_EQ(locked.exit_code, 0) << locked.describe();
+  kubectl({"delete", "backup/stuck", "--wait=false"});
+  std::string message;
+  for (int i = 0; i < 900 && message.find("Could not delete") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    message = status_field("stuck", ".status.message");
+  }
+  EXPECT_NE(message.find("Could not delete the dump"), std::string::npos) << message;
+  EXPECT_EQ(status_field("stuck", ".metadata.finalizers[0]"), "cellar.dev/delete-dump");
+  EXPECT_NE(kubectl({"get", "events", "--field-selector", "reason=CleanupFailed"}).find("stuck"),
+            std::string::npos);
+  EXPECT_TRUE(fs::exists(file));
+
+  // Fixed, and the failed cleanup Job deleted as the message says: the next one succeeds.
+  run_command({"chattr", "-i", file});
+  const std::string cleanup =
+      kubectl({"get", "jobs", "-l", "cellar.dev/purpose=delete-dump", "-o", "name"});
+  ASSERT_FALSE(cleanup.empty());
+  kubectl({"delete", cleanup.substr(0, cleanup.find('\n'))});
+  CommandResult gone = kubectl_result({"wait", "--for=delete", "backup/stuck", "--timeout=90s"});
+  EXPECT_EQ(gone.exit_code, 0) << gone.describe();
+  EXPECT_FALSE(fs::exists(file));
+}
+
+}  // namespace
+}  // namespace cellar::testing

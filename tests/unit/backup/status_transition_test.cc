@@ -91,7 +91,7 @@ TEST_F(StatusTransitionTest, AJobJustMadeStaysQuietUntilTheGracePasses) {
   EXPECT_EQ(d.job, JobAction::kNone);
   EXPECT_EQ(d.status, backup_.status);
   EXPECT_TRUE(d.events.empty());
-  EXPECT_EQ(d.requeue_after, std::chrono::seconds(1));
+  EXPECT_EQ(d.requeue_after, kPendingGrace - std::chrono::seconds(1));
 }
 
 TEST_F(StatusTransitionTest, AJobSlowToStartIsShownPending) {
@@ -264,6 +264,29 @@ TEST_F(StatusTransitionTest, AJobDeletedMidwayFailsTheBackup) {
   Decision d = step();
   EXPECT_EQ(d.status.phase, Phase::kFailed);
   EXPECT_NE(d.status.message.find("was deleted"), std::string::npos);
+}
+
+TEST_F(StatusTransitionTest, AFinishedJobWaitsForItsPodsResult) {
+  step();
+  pod_running();
+  step();
+  job().finished = "Complete";
+  job().finished_time = kNow;  // the Pod's own end has not arrived yet
+  Decision d = step();
+  EXPECT_EQ(d.status.phase, Phase::kInProgress);
+  EXPECT_EQ(d.requeue_after, std::chrono::seconds(1));
+  EXPECT_TRUE(d.events.empty());
+}
+
+TEST_F(StatusTransitionTest, APodResultThatNeverComesDoesNotHoldTheBackupForever) {
+  step();
+  pod_running();
+  step();
+  job().finished = "Complete";
+  job().finished_time = "2026-11-21T10:00:30Z";
+  Decision d = step();
+  EXPECT_EQ(d.status.phase, Phase::kCompleted);
+  EXPECT_NE(d.status.message.find("result was not found"), std::string::npos);
 }
 
 TEST(AgentResultTest, GarbledMessagesAreEmptyNotErrors) {

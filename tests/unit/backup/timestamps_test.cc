@@ -19,6 +19,9 @@ TEST(TimestampsTest, ReadsFractionsAndOffsets) {
 TEST(TimestampsTest, GarbageIsNotATime) {
   EXPECT_FALSE(parse_rfc3339("yesterday"));
   EXPECT_FALSE(parse_rfc3339(""));
+  EXPECT_FALSE(parse_rfc3339("2026-02-30T00:00:00Z"));
+  EXPECT_FALSE(parse_rfc3339("2026-11-21T14:30:00"));
+  EXPECT_FALSE(parse_rfc3339("2026-11-21T14:30:00Zjunk"));
   EXPECT_FALSE(seconds_between("", "2026-11-21T14:30:00Z"));
 }
 

@@ -47,6 +47,7 @@ class ContainerLaunchTest : public ::testing::Test {
 TEST_F(ContainerLaunchTest, ImageWithoutCommandRunsItsMappedProgram) {
   container()["args"] = {"dump", "--x"};
   EXPECT_EQ(spec().argv, (std::vector<std::string>{"/opt/bin/cellar-agent", "dump", "--x"}));
+  EXPECT_EQ(spec().image_files, std::vector<std::string>{"/opt/bin/cellar-agent"});
 }
 
 TEST_F(ContainerLaunchTest, CommandNamingTheMappedProgramResolvesToIt) {
@@ -58,6 +59,7 @@ TEST_F(ContainerLaunchTest, OtherCommandsRunAsGiven) {
   container()["image"] = "busybox";
   container()["command"] = {"sh", "-c", "exit 0"};
   EXPECT_EQ(spec().argv, (std::vector<std::string>{"sh", "-c", "exit 0"}));
+  EXPECT_TRUE(spec().image_files.empty());
 }
 
 TEST_F(ContainerLaunchTest, UnmappedImageWithoutCommandCannotBePulled) {

@@ -78,6 +78,12 @@ TEST_F(SandboxCommandTest, MountUnderAHostFolderShadowsThatFolder) {
   EXPECT_TRUE(has({"--ro-bind", "/vol/1", "/var/lib/dumps/today"}));
 }
 
+TEST_F(SandboxCommandTest, ImageProgramUnderTmpIsBoundIntoTheSandbox) {
+  spec_.image_files.push_back("/tmp/build/agent");
+  EXPECT_TRUE(has({"--perms", "0755", "--dir", "/tmp/build"}));
+  EXPECT_TRUE(has({"--ro-bind", "/tmp/build/agent", "/tmp/build/agent"}));
+}
+
 TEST_F(SandboxCommandTest, TerminationMessageFileIsBoundAtItsPath) {
   EXPECT_TRUE(has({"--bind", "/scratch/tl", "/dev/termination-log"}));
 }
