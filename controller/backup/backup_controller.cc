@@ -88,8 +88,14 @@ void BackupController::work() {
       queue_.forget(*key);
       if (*result) queue_.add_after(*key, **result);
     } else {
-      spdlog::warn("{}: will retry: {}", *key, result.error().to_string());
-      queue_.add_rate_limited(*key);
+      const kube::Error& error = result.error();
+      spdlog::warn("{}: will retry: {}", *key, error.to_string());
+      // The server said when it can take more (429 Retry-After): that beats any guess of ours.
+      if (error.retry_after.count() > 0) {
+        queue_.add_after(*key, error.retry_after);
+      } else {
+        queue_.add_rate_limited(*key);
+      }
     }
     queue_.done(*key);
   }

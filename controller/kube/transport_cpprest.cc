@@ -8,20 +8,16 @@
 #include <arpa/inet.h>
 #include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <condition_variable>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <vector>
 
+#include "controller/kube/client_tls.h"
+#include "controller/kube/token_source.h"
 #include "controller/kube/transport.h"
 
 namespace cellar::kube {
@@ -29,93 +25,6 @@ namespace {
 
 namespace http = web::http;
 using Millis = std::chrono::milliseconds;
-
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct PKeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using PKeyPtr = std::unique_ptr<EVP_PKEY, PKeyFree>;
-
-std::string openssl_error() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown OpenSSL error";
-  char buf[256];
-  ERR_error_string_n(code, buf, sizeof buf);
-  return buf;
-}
-
-Result<std::vector<X509Ptr>> parse_certificates(const std::string& pem, const std::string& what) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
-  std::vector<X509Ptr> certs;
-  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    certs.emplace_back(cert);
-  }
-  // Reading stops at the end of the data with an error on OpenSSL's queue: expected, dropped.
-  ERR_clear_error();
-  if (certs.empty()) return Error::transport(what + ": no PEM certificate found");
-  return certs;
-}
-
-Result<PKeyPtr> parse_key(const std::string& pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
-  if (!key) return Error::transport("client key: not a PEM private key (" + openssl_error() + ")");
-  return PKeyPtr(key);
-}
-
-// The certificates and key a connection presents and trusts, parsed once and installed into the
-// SSL context of every new connection.
-struct TlsMaterial {
-  std::vector<X509Ptr> authorities;
-  std::vector<X509Ptr> client_chain;  // leaf first
-  PKeyPtr client_key;
-
-  // Only the configured CA is trusted when there is one, as kubectl does: the system roots are
-  // replaced, not extended.
-  void install(SSL_CTX* ctx) const {
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    if (!authorities.empty()) {
-      X509_STORE* store = X509_STORE_new();
-      for (const auto& ca : authorities) X509_STORE_add_cert(store, ca.get());
-      SSL_CTX_set_cert_store(ctx, store);
-    }
-    if (!client_chain.empty()) {
-      SSL_CTX_use_certificate(ctx, client_chain.front().get());
-      for (size_t i = 1; i < client_chain.size(); ++i) {
-        SSL_CTX_add1_chain_cert(ctx, client_chain[i].get());
-      }
-      SSL_CTX_use_PrivateKey(ctx, client_key.get());
-    }
-  }
-};
-
-Result<std::shared_ptr<TlsMaterial>> load_tls(const Config& config) {
-  auto tls = std::make_shared<TlsMaterial>();
-  if (!config.ca_pem.empty()) {
-    auto cas = parse_certificates(config.ca_pem, "certificate authority");
-    if (!cas) return cas.error();
-    tls->authorities = std::move(*cas);
-  }
-  if (!config.client_cert_pem.empty() || !config.client_key_pem.empty()) {
-    auto chain = parse_certificates(config.client_cert_pem, "client certificate");
-    if (!chain) return chain.error();
-    auto key = parse_key(config.client_key_pem);
-    if (!key) return key.error();
-    if (X509_check_private_key(chain->front().get(), key->get()) != 1) {
-      ERR_clear_error();
-      return Error::transport("client certificate and client key do not match");
-    }
-    tls->client_chain = std::move(*chain);
-    tls->client_key = std::move(*key);
-  }
-  return tls;
-}
 
 bool is_ip_literal(std::string host) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
@@ -183,57 +92,6 @@ std::shared_ptr<Outcome<T>> observe(const pplx::task<T>& task) {
   });
   return outcome;
 }
-
-// The bearer token: inline, or read from a file that the kubelet rotates. The file is read again
-// when its modification time changes, and at least once a minute in case a rotation kept the
-// time (a projected volume swaps a symlink, which can).
-class TokenSource {
- public:
-  TokenSource(std::string token, std::string file)
-      : inline_(std::move(token)), file_(std::move(file)) {}
-
-  // "" when the config names no token at all.
-  Result<std::string> token() {
-    if (!inline_.empty() || file_.empty()) return inline_;
-    std::lock_guard<std::mutex> lock(mu_);
-    auto now = std::chrono::steady_clock::now();
-    std::error_code ec;
-    auto mtime = std::filesystem::last_write_time(file_, ec);
-    bool stale = cached_.empty() || (!ec && mtime != mtime_) || now - read_at_ >= kRefresh;
-    if (!stale) return cached_;
-    std::ifstream in(file_);
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string token = trim(text.str());
-    if (!in || token.empty()) {
-      // A rotation in progress may leave the file briefly unreadable: the last token is still the
-      // best guess, and the server says so with a 401 if it is not.
-      if (!cached_.empty()) return cached_;
-      return Error::transport("cannot read the bearer token file " + file_);
-    }
-    cached_ = std::move(token);
-    mtime_ = mtime;
-    read_at_ = now;
-    return cached_;
-  }
-
- private:
-  static constexpr std::chrono::minutes kRefresh{1};
-
-  static std::string trim(const std::string& s) {
-    auto begin = s.find_first_not_of(" \t\r\n");
-    if (begin == std::string::npos) return {};
-    auto end = s.find_last_not_of(" \t\r\n");
-    return s.substr(begin, end - begin + 1);
-  }
-
-  std::mutex mu_;
-  std::string inline_;
-  std::string file_;
-  std::string cached_;
-  std::filesystem::file_time_type mtime_{};
-  std::chrono::steady_clock::time_point read_at_{};
-};
 
 struct Line {
   std::string text;

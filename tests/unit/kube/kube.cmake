@@ -1,9 +1,12 @@
-# Unit tests of the Kubernetes client: config, errors, rate limit, paths and requests. No server.
+# Unit tests of the Kubernetes client: config, errors, events, rate limit, paths and requests.
+# No server.
 add_executable(kube_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/config_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/in_cluster_config_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/error_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/events_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/rate_limiter_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/token_source_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/client_path_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/client_request_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/watch_test.cc

@@ -1,0 +1,61 @@
+#include "controller/kube/events.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/kube/fake_transport.h"
+
+namespace cellar::kube {
+namespace {
+
+using testing::FakeTransport;
+
+class EventsTest : public ::testing::Test {
+ protected:
+  json event(const std::string& message) {
+    return recorder_.make_event(backup_, "Warning", "Failed", message, "2026-11-21T10:00:00Z");
+  }
+
+  std::shared_ptr<FakeTransport> transport_ = std::make_shared<FakeTransport>();
+  Client client_{transport_};
+  EventRecorder recorder_{client_, "cellar-controller", "pod-1"};
+  ObjectReference backup_{"cellar.dev/v1alpha1", "Backup", "shop", "nightly", "uid-1"};
+};
+
+TEST_F(EventsTest, NamesTheObjectItIsAbout) {
+  json e = event("boom");
+  EXPECT_EQ(e["metadata"]["namespace"], "shop");
+  EXPECT_EQ(e["involvedObject"]["kind"], "Backup");
+  EXPECT_EQ(e["involvedObject"]["name"], "nightly");
+  EXPECT_EQ(e["involvedObject"]["uid"], "uid-1");
+  EXPECT_EQ(e["type"], "Warning");
+  EXPECT_EQ(e["reason"], "Failed");
+  EXPECT_EQ(e["source"]["component"], "cellar-controller");
+  EXPECT_EQ(e["reportingInstance"], "pod-1");
+  EXPECT_EQ(e["count"], 1);
+}
+
+TEST_F(EventsTest, LongMessagesAreCapped) {
+  const std::string message = event(std::string(5000, 'x'))["message"];
+  EXPECT_EQ(message.size(), 1024u);
+  EXPECT_TRUE(message.ends_with("..."));
+}
+
+TEST_F(EventsTest, RecordPostsAnEventInTheObjectsNamespace) {
+  transport_->answer(201);
+  recorder_.record(backup_, "Normal", "Completed", "Backup completed: 1.55 MiB in 31s");
+  ASSERT_EQ(transport_->requests.size(), 1u);
+  EXPECT_EQ(transport_->last().method, "POST");
+  EXPECT_EQ(transport_->last().target, "/api/v1/namespaces/shop/events");
+  json body = json::parse(transport_->last().body);
+  EXPECT_TRUE(body["metadata"]["name"].get<std::string>().starts_with("nightly."));
+  EXPECT_EQ(body["message"], "Backup completed: 1.55 MiB in 31s");
+}
+
+TEST_F(EventsTest, AnEventThatCannotBeWrittenIsDroppedNotThrown) {
+  transport_->answer(403, R"({"kind":"Status","reason":"Forbidden","code":403})");
+  recorder_.record(backup_, "Normal", "Started", "Dumping");
+  EXPECT_EQ(transport_->requests.size(), 1u);
+}
+
+}  // namespace
+}  // namespace cellar::kube
