@@ -1,4 +1,5 @@
 add_executable(backup_unit_tests
+  ${CMAKE_CURRENT_LIST_DIR}/backup_schedule_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/backup_spec_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/byte_size_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/condition_test.cc

@@ -1,10 +1,12 @@
 # Unit tests of schedules' pure parts: the cron parser, `H`, the next and previous firing across
-# daylight saving, randomized properties (fixed seed, bounded count), and retention selection.
+# daylight saving, randomized properties (fixed seed, bounded count), what to run after downtime,
+# and retention selection.
 add_executable(schedule_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/cron_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/cron_hash_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/cron_next_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/cron_property_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/firing_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/retention_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/time_zone_test.cc
 )

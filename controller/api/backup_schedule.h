@@ -1,0 +1,72 @@
+// The BackupSchedule resource (cellar.dev/v1alpha1): spec and status as plain structs, read from
+// and written to JSON. DESIGN.md fixes the fields; crds/backupschedules.cellar.dev.yaml is their
+// schema.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/api/backup.h"
+#include "controller/api/condition.h"
+#include "controller/api/object_meta.h"
+
+namespace cellar::api {
+
+// The Backups a schedule makes carry this label (value: the schedule's name).
+inline constexpr const char* kScheduleLabel = "cellar.dev/schedule";
+// Changing this annotation on a schedule to a new value makes one Backup for that value.
+inline constexpr const char* kTriggerAnnotation = "cellar.dev/trigger";
+
+enum class ConcurrencyPolicy { kForbid, kAllow, kReplace };
+
+struct RetentionSpec {
+  int keep_last = 0;
+  int keep_hourly = 0;
+  int keep_daily = 0;
+  int keep_weekly = 0;
+  int keep_monthly = 0;
+  int keep_yearly = 0;
+  int failed_history_limit = 3;
+  bool operator==(const RetentionSpec&) const = default;
+};
+
+struct BackupScheduleSpec {
+  std::string schedule;
+  std::string time_zone = "UTC";
+  bool suspend = false;
+  ConcurrencyPolicy concurrency_policy = ConcurrencyPolicy::kForbid;
+  std::optional<int64_t> starting_deadline_seconds;
+  // The spec of each Backup made; its deletionPolicy defaults to Delete, unlike a Backup's own.
+  BackupSpec backup_template;
+  RetentionSpec retention;
+  bool operator==(const BackupScheduleSpec&) const = default;
+};
+
+struct BackupScheduleStatus {
+  std::string last_schedule_time;  // RFC 3339
+  std::string last_successful_time;
+  std::string next_schedule_time;
+  std::vector<std::string> active;  // names of this schedule's Pending/InProgress Backups
+  std::string last_backup;
+  int64_t observed_generation = 0;
+  std::vector<Condition> conditions;
+  bool operator==(const BackupScheduleStatus&) const = default;
+};
+
+struct BackupSchedule {
+  ObjectMeta meta;
+  BackupScheduleSpec spec;
+  // What is wrong with the spec (cron and time zone excepted: the schedule engine words those),
+  // one sentence each; empty when usable.
+  std::vector<std::string> spec_errors;
+  BackupScheduleStatus status;
+};
+
+BackupSchedule parse_backup_schedule(const nlohmann::json& object);
+nlohmann::json to_json(const BackupScheduleStatus& status);
+BackupScheduleStatus parse_backup_schedule_status(const nlohmann::json& status);
+
+}  // namespace cellar::api
