@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "controller/api/json_fields.h"
+
 namespace cellar::api {
 
 namespace {
@@ -225,25 +227,15 @@ json to_json(const BackupStatus& s) {
   put("serverVersion", s.server_version);
   if (s.database_size_bytes) j["databaseSizeBytes"] = *s.database_size_bytes;
   if (s.observed_generation > 0) j["observedGeneration"] = s.observed_generation;
-  if (!s.conditions.empty()) {
-    j["conditions"] = json::array();
-    for (const auto& c : s.conditions) j["conditions"].push_back(to_json(c));
-  }
+  if (!s.conditions.empty()) j["conditions"] = conditions_to_json(s.conditions);
   return j;
 }
 
 BackupStatus parse_backup_status(const json& j) {
   BackupStatus s;
   if (!j.is_object()) return s;
-  auto str = [&](const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-  };
-  auto num = [&](const char* key) -> std::optional<int64_t> {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number_integer()) return std::nullopt;
-    return it->get<int64_t>();
-  };
+  auto str = [&](const char* key) { return string_field(j, key); };
+  auto num = [&](const char* key) { return int_field(j, key); };
   s.phase = parse_phase(str("phase"));
   s.message = str("message");
   s.job_name = str("jobName");

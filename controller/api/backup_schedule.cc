@@ -1,15 +1,12 @@
 #include "controller/api/backup_schedule.h"
 
+#include "controller/api/json_fields.h"
+
 namespace cellar::api {
 
 namespace {
 
 using json = nlohmann::json;
-
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
 
 // A non-negative whole number, or `fallback` (with an error when the value is there but wrong).
 int count(const json& j, const char* key, const std::string& path, int fallback,
@@ -52,9 +49,10 @@ BackupSchedule parse_backup_schedule(const json& object) {
     errors.push_back("spec is required");
     return s;
   }
-  s.spec.schedule = str(spec, "schedule");
+  s.spec.schedule = string_field(spec, "schedule");
   if (s.spec.schedule.empty()) errors.push_back("spec.schedule is required");
-  if (const std::string zone = str(spec, "timeZone"); !zone.empty()) s.spec.time_zone = zone;
+  if (const std::string zone = string_field(spec, "timeZone"); !zone.empty())
+    s.spec.time_zone = zone;
   if (auto it = spec.find("suspend"); it != spec.end() && !it->is_null()) {
     if (it->is_boolean()) {
       s.spec.suspend = it->get<bool>();
@@ -62,7 +60,7 @@ BackupSchedule parse_backup_schedule(const json& object) {
       errors.push_back("spec.suspend must be true or false");
     }
   }
-  const std::string policy = str(spec, "concurrencyPolicy");
+  const std::string policy = string_field(spec, "concurrencyPolicy");
   if (policy == "Allow") {
     s.spec.concurrency_policy = ConcurrencyPolicy::kAllow;
   } else if (policy == "Replace") {
@@ -106,19 +104,16 @@ json to_json(const BackupScheduleStatus& s) {
   }
   put("lastBackup", s.last_backup);
   if (s.observed_generation > 0) j["observedGeneration"] = s.observed_generation;
-  if (!s.conditions.empty()) {
-    j["conditions"] = json::array();
-    for (const auto& c : s.conditions) j["conditions"].push_back(to_json(c));
-  }
+  if (!s.conditions.empty()) j["conditions"] = conditions_to_json(s.conditions);
   return j;
 }
 
 BackupScheduleStatus parse_backup_schedule_status(const json& j) {
   BackupScheduleStatus s;
   if (!j.is_object()) return s;
-  s.last_schedule_time = str(j, "lastScheduleTime");
-  s.last_successful_time = str(j, "lastSuccessfulTime");
-  s.next_schedule_time = str(j, "nextScheduleTime");
+  s.last_schedule_time = string_field(j, "lastScheduleTime");
+  s.last_successful_time = string_field(j, "lastSuccessfulTime");
+  s.next_schedule_time = string_field(j, "nextScheduleTime");
   if (auto it = j.find("active"); it != j.end() && it->is_array()) {
     for (const auto& a : *it) {
       if (a.is_object() && a.contains("name") && a["name"].is_string()) {
@@ -126,10 +121,8 @@ BackupScheduleStatus parse_backup_schedule_status(const json& j) {
       }
     }
   }
-  s.last_backup = str(j, "lastBackup");
-  if (auto it = j.find("observedGeneration"); it != j.end() && it->is_number_integer()) {
-    s.observed_generation = it->get<int64_t>();
-  }
+  s.last_backup = string_field(j, "lastBackup");
+  s.observed_generation = int_field(j, "observedGeneration").value_or(0);
   if (auto it = j.find("conditions"); it != j.end()) s.conditions = parse_conditions(*it);
   return s;
 }

@@ -33,6 +33,12 @@ nlohmann::json to_json(const Condition& c) {
   return j;
 }
 
+nlohmann::json conditions_to_json(const std::vector<Condition>& conditions) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto& c : conditions) array.push_back(to_json(c));
+  return array;
+}
+
 std::vector<Condition> parse_conditions(const nlohmann::json& array) {
   std::vector<Condition> out;
   if (!array.is_array()) return out;

@@ -26,6 +26,7 @@ void set_condition(std::vector<Condition>& conditions, Condition wanted, const s
 const Condition* find_condition(const std::vector<Condition>& conditions, const std::string& type);
 
 nlohmann::json to_json(const Condition& condition);
+nlohmann::json conditions_to_json(const std::vector<Condition>& conditions);
 std::vector<Condition> parse_conditions(const nlohmann::json& array);
 
 }  // namespace cellar::api

@@ -2,14 +2,11 @@
 
 #include <algorithm>
 
+#include "controller/api/json_fields.h"
+
 namespace cellar::api {
 
 namespace {
-
-std::string str(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
 
 std::map<std::string, std::string> string_map(const nlohmann::json& j, const char* key) {
   std::map<std::string, std::string> out;
@@ -39,14 +36,14 @@ ObjectMeta parse_object_meta(const nlohmann::json& object) {
   auto it = object.find("metadata");
   if (it == object.end() || !it->is_object()) return meta;
   const auto& m = *it;
-  meta.ns = str(m, "namespace");
-  meta.name = str(m, "name");
-  meta.uid = str(m, "uid");
-  meta.resource_version = str(m, "resourceVersion");
+  meta.ns = string_field(m, "namespace");
+  meta.name = string_field(m, "name");
+  meta.uid = string_field(m, "uid");
+  meta.resource_version = string_field(m, "resourceVersion");
   if (auto g = m.find("generation"); g != m.end() && g->is_number_integer()) {
     meta.generation = g->get<int64_t>();
   }
-  meta.creation_timestamp = str(m, "creationTimestamp");
+  meta.creation_timestamp = string_field(m, "creationTimestamp");
   meta.being_deleted = m.contains("deletionTimestamp") && !m["deletionTimestamp"].is_null();
   if (auto f = m.find("finalizers"); f != m.end() && f->is_array()) {
     for (const auto& v : *f) {
@@ -58,8 +55,9 @@ ObjectMeta parse_object_meta(const nlohmann::json& object) {
   if (auto refs = m.find("ownerReferences"); refs != m.end() && refs->is_array()) {
     for (const auto& r : *refs) {
       if (!r.is_object()) continue;
-      meta.owner_references.push_back({str(r, "apiVersion"), str(r, "kind"), str(r, "name"),
-                                       str(r, "uid"), r.value("controller", false)});
+      meta.owner_references.push_back({string_field(r, "apiVersion"), string_field(r, "kind"),
+                                       string_field(r, "name"), string_field(r, "uid"),
+                                       r.value("controller", false)});
     }
   }
   return meta;

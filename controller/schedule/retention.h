@@ -25,21 +25,16 @@
 #include <string>
 #include <vector>
 
+#include "controller/api/backup_schedule.h"
+
 namespace date {
 class time_zone;
 }
 
 namespace cellar::schedule {
 
-struct RetentionPolicy {
-  int keep_last = 0;
-  int keep_hourly = 0;
-  int keep_daily = 0;
-  int keep_weekly = 0;
-  int keep_monthly = 0;
-  int keep_yearly = 0;
-  int failed_history_limit = 3;
-};
+// The schedule's spec.retention, as the API reads it.
+using RetentionPolicy = api::RetentionSpec;
 
 // What retention needs to know of a Backup's phase.
 enum class BackupOutcome {
