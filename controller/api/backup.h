@@ -17,6 +17,9 @@ inline constexpr const char* kGroup = "cellar.dev";
 inline constexpr const char* kVersion = "v1alpha1";
 inline constexpr const char* kApiVersion = "cellar.dev/v1alpha1";
 
+// Held on a Backup whose dump must be removed before the Backup may go (deletionPolicy Delete).
+inline constexpr const char* kDumpFinalizer = "cellar.dev/delete-dump";
+
 struct SecretKeyRef {
   std::string name;
   std::string key;

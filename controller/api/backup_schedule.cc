@@ -103,6 +103,7 @@ json to_json(const BackupScheduleStatus& s) {
     for (const auto& name : s.active) j["active"].push_back({{"name", name}});
   }
   put("lastBackup", s.last_backup);
+  put("lastTrigger", s.last_trigger);
   if (s.observed_generation > 0) j["observedGeneration"] = s.observed_generation;
   if (!s.conditions.empty()) j["conditions"] = conditions_to_json(s.conditions);
   return j;
@@ -122,6 +123,7 @@ BackupScheduleStatus parse_backup_schedule_status(const json& j) {
     }
   }
   s.last_backup = string_field(j, "lastBackup");
+  s.last_trigger = string_field(j, "lastTrigger");
   s.observed_generation = int_field(j, "observedGeneration").value_or(0);
   if (auto it = j.find("conditions"); it != j.end()) s.conditions = parse_conditions(*it);
   return s;

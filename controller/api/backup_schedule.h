@@ -46,11 +46,16 @@ struct BackupScheduleSpec {
 };
 
 struct BackupScheduleStatus {
-  std::string last_schedule_time;  // RFC 3339
+  // The most recent due time dealt with (RFC 3339): run, skipped under Forbid, or missed past
+  // the starting deadline. Due times at or before it are never run.
+  std::string last_schedule_time;
   std::string last_successful_time;
   std::string next_schedule_time;
   std::vector<std::string> active;  // names of this schedule's Pending/InProgress Backups
   std::string last_backup;
+  // The cellar.dev/trigger value last answered with a Backup: a value is answered once, even
+  // after retention has deleted its Backup.
+  std::string last_trigger;
   int64_t observed_generation = 0;
   std::vector<Condition> conditions;
   bool operator==(const BackupScheduleStatus&) const = default;

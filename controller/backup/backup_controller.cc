@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "controller/kube/reconcile_loop.h"
+
 namespace cellar::backup {
 
 namespace {
@@ -55,16 +57,8 @@ bool BackupController::start(std::chrono::milliseconds sync_timeout) {
   jobs_.run();
   pods_.run();
   backups_.run();
-  const auto deadline = std::chrono::steady_clock::now() + sync_timeout;
-  auto left = [&] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                 std::chrono::steady_clock::now());
-  };
   // Reconciling before the Job cache is whole could create a Job that already exists.
-  if (!jobs_.wait_for_sync(left()) || !pods_.wait_for_sync(left()) ||
-      !backups_.wait_for_sync(left())) {
-    return false;
-  }
+  if (!kube::wait_for_caches(sync_timeout, jobs_, pods_, backups_)) return false;
   spdlog::info("caches synced: {} backups, {} jobs, {} pods", backups_.size(), jobs_.size(),
                pods_.size());
   for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
@@ -82,23 +76,8 @@ void BackupController::stop() {
 }
 
 void BackupController::work() {
-  while (auto key = queue_.get()) {
-    auto result = reconciler_.reconcile(*key);
-    if (result.ok()) {
-      queue_.forget(*key);
-      if (*result) queue_.add_after(*key, **result);
-    } else {
-      const kube::Error& error = result.error();
-      spdlog::warn("{}: will retry: {}", *key, error.to_string());
-      // The server said when it can take more (429 Retry-After): that beats any guess of ours.
-      if (error.retry_after.count() > 0) {
-        queue_.add_after(*key, error.retry_after);
-      } else {
-        queue_.add_rate_limited(*key);
-      }
-    }
-    queue_.done(*key);
-  }
+  kube::process_queue(queue_,
+                      [this](const std::string& key) { return reconciler_.reconcile(key); });
 }
 
 }  // namespace cellar::backup

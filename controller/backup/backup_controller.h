@@ -33,6 +33,10 @@ class BackupController {
   // Stops taking new keys, lets workers finish the key in hand, stops the informers.
   void stop();
 
+  // The Backup cache, for the schedule controller to share; add indexes and handlers before
+  // start().
+  kube::Informer<api::Backup>& backups() { return backups_; }
+
  private:
   void work();
   void enqueue_owner(const api::ObjectMeta& meta);

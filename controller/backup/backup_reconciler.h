@@ -15,6 +15,7 @@
 #include "controller/kube/client.h"
 #include "controller/kube/events.h"
 #include "controller/kube/informer.h"
+#include "controller/kube/reconcile_loop.h"
 
 namespace cellar::backup {
 
@@ -35,7 +36,7 @@ class BackupReconciler {
                    JobOptions options);
 
   // When to look again though nothing changed; nullopt: only when something does.
-  using Requeue = std::optional<std::chrono::milliseconds>;
+  using Requeue = kube::Requeue;
 
   // One pass for the Backup "namespace/name". An Error means: try again with back-off.
   kube::Result<Requeue> reconcile(const std::string& key);

@@ -10,8 +10,7 @@
 
 namespace cellar::backup {
 
-// Held on a Backup whose dump must be removed before the Backup may go.
-inline constexpr const char* kDumpFinalizer = "cellar.dev/delete-dump";
+using api::kDumpFinalizer;
 
 // Deterministic, ≤ 63 characters, and unlike any dump Job's name a Backup could get.
 std::string cleanup_job_name_for(const api::Backup& backup);

@@ -16,6 +16,7 @@
 
 #include "controller/api/backup.h"
 #include "controller/backup/job_view.h"
+#include "controller/kube/event.h"
 
 namespace cellar::backup {
 
@@ -35,12 +36,7 @@ struct Observation {
 
 enum class JobAction { kNone, kCreate, kDelete };
 
-struct Event {
-  std::string type;  // "Normal" or "Warning"
-  std::string reason;
-  std::string message;
-  bool operator==(const Event&) const = default;
-};
+using kube::Event;
 
 struct Decision {
   api::BackupStatus status;

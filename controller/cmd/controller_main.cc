@@ -1,5 +1,5 @@
-// cellar-controller: wires flags, configuration, the client and the Backup controller, then waits
-// for SIGTERM or SIGINT.
+// cellar-controller: wires flags, configuration, the client and the Backup and BackupSchedule
+// controllers, then waits for SIGTERM or SIGINT.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -12,6 +12,7 @@
 #include "controller/kube/config.h"
 #include "controller/kube/events.h"
 #include "controller/logging.h"
+#include "controller/schedule/schedule_controller.h"
 
 namespace {
 
@@ -125,14 +126,21 @@ int main(int argc, char** argv) {
   options.ns = flags.ns;
   options.workers = flags.workers;
   options.job.agent_image = flags.agent_image;
-  cellar::backup::BackupController controller(client, events, options);
+  cellar::backup::BackupController backups(client, events, options);
+  // Built before the Backup controller starts: it indexes and watches the same Backup cache.
+  cellar::schedule::ScheduleControllerOptions schedule_options;
+  schedule_options.ns = flags.ns;
+  cellar::schedule::ScheduleController schedules(client, events, backups.backups(),
+                                                 schedule_options);
   spdlog::info("cellar-controller starting: server {}, namespace {}, agent image {}",
                config->server, flags.ns.empty() ? "(all)" : flags.ns, flags.agent_image);
-  if (!controller.start(std::chrono::minutes(2))) {
+  const auto sync_timeout = std::chrono::minutes(2);
+  if (!backups.start(sync_timeout) || !schedules.start(sync_timeout)) {
     spdlog::error(
         "caches did not sync within 2 minutes; is the API server reachable and are "
         "the CRDs applied (kubectl apply -f crds/)?");
-    controller.stop();
+    schedules.stop();
+    backups.stop();
     return 1;
   }
   spdlog::info("cellar-controller running");
@@ -140,6 +148,7 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("cellar-controller stopping on {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  controller.stop();
+  schedules.stop();
+  backups.stop();
   return 0;
 }

@@ -20,8 +20,9 @@ Firing decide_firing(const FiringInput& in) {
   Firing f;
   const date::time_zone& zone = *in.zone;
   f.next = next_firing(*in.cron, in.now, zone);
-  // Firing times are whole minutes: strictly before now + 1 s is at or before now.
-  const auto due = last_firing_before(*in.cron, in.now + std::chrono::seconds(1), zone);
+  // Firing times are whole minutes: strictly before the next whole second is at or before now.
+  const auto due = last_firing_before(
+      *in.cron, std::chrono::floor<std::chrono::seconds>(in.now) + std::chrono::seconds(1), zone);
   if (!due || *due <= in.since) return f;
 
   int due_count = 0;

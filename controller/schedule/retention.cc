@@ -97,6 +97,11 @@ bool is_newer(const BackupRecord& a, const BackupRecord& b) {
 
 }  // namespace
 
+bool has_keep_rule(const RetentionPolicy& p) {
+  return p.keep_last > 0 || p.keep_hourly > 0 || p.keep_daily > 0 || p.keep_weekly > 0 ||
+         p.keep_monthly > 0 || p.keep_yearly > 0;
+}
+
 RetentionDecision select_retained(const std::vector<BackupRecord>& backups,
                                   const RetentionPolicy& policy, const date::time_zone* zone) {
   std::vector<const BackupRecord*> newest_first;
@@ -145,6 +150,11 @@ RetentionDecision select_retained(const std::vector<BackupRecord>& backups,
     }
   }
 
+  // A schedule that sets no keep rule asked to rotate nothing: reading its silence as "keep
+  // only the newest" would delete every other dump the day it was applied.
+  if (!has_keep_rule(policy)) {
+    for (const BackupRecord* b : completed) keep_because(*b, "no keep rule");
+  }
   if (!completed.empty() && !decision.reasons.contains(completed.front()->name)) {
     keep_because(*completed.front(), "newest completed");
   }

@@ -11,6 +11,8 @@
 //     Periods without Backups do not count: keep_daily 7 means the newest Backup of each of the 7
 //     most recent days that have one, not of the last 7 calendar days.
 //   - failed_history_limit: the failed_history_limit newest Failed or Cancelled Backups.
+// A policy with no keep rule at all (every keep_* zero, as when spec.retention is left out) keeps
+// every Completed Backup: only failed history is trimmed.
 // Whatever the policy says, the newest Completed Backup and every Running Backup are kept: a
 // policy cannot leave a schedule without its latest good dump, nor delete a dump being written.
 // Every other Backup is removed. Negative counts are read as zero (validation rejects them before
@@ -60,13 +62,16 @@ struct RetentionDecision {
   // 2026-11-20T02+01:00" (the offset tells apart the two 01:00 hours of a fall-back night),
   // "daily 2026-11-20", "weekly 2026-W47", "monthly 2026-11", "yearly 2026", and "newest
   // completed" only when no rule kept the newest Completed Backup. Failed: "failed <rank>".
-  // Running: "running".
+  // Running: "running". With no keep rule, every Completed: "no keep rule".
   std::map<std::string, std::vector<std::string>> reasons;
 };
 
 // "Newest" orders by time, and among records of the same time by name, the greater name being
 // the newer (a schedule's Backups are named after their time, so the order matches); the input
 // may be in any order. `zone` is the schedule's time zone; nullptr means UTC.
+// True when any keep_* rule is set (> 0).
+bool has_keep_rule(const RetentionPolicy& policy);
+
 RetentionDecision select_retained(const std::vector<BackupRecord>& backups,
                                   const RetentionPolicy& policy, const date::time_zone* zone);
 

@@ -31,6 +31,12 @@ class FiringTest : public ::testing::Test {
   CronSchedule cron_;
 };
 
+TEST_F(FiringTest, NothingRunsInTheLastSecondBeforeTheMinute) {
+  Firing f = decide("* * * * *", "2026-11-21T10:00:00Z", "2026-11-21T10:00:59.990Z");
+  EXPECT_FALSE(f.run);
+  EXPECT_EQ(text(f.next), "2026-11-21T10:01:00Z");
+}
+
 TEST_F(FiringTest, TheMinuteThatJustTurnedRuns) {
   Firing f = decide("* * * * *", "2026-11-21T10:00:00Z", "2026-11-21T10:01:00.004Z");
   EXPECT_EQ(text(f.run), "2026-11-21T10:01:00Z");

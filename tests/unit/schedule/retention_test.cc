@@ -173,30 +173,45 @@ TEST_F(RetentionTest, RunningBackupsAreNeverRemoved) {
   add("ok2", "2026-11-20T02:00:00Z");
   add("ok1", "2026-11-19T02:00:00Z");
   add("old-running", "2026-11-01T02:00:00Z", kRunning);  // a Job stuck for weeks is still running
+  policy_.keep_last = 1;
   RetentionDecision d = select();
   EXPECT_EQ(d.keep, Names({"new-running", "ok2", "old-running"}));
   EXPECT_EQ(d.remove, Names({"ok1"}));
   EXPECT_EQ(reasons(d, "old-running"), Reasons({"running"}));
 }
 
-TEST_F(RetentionTest, AllZeroPolicyStillKeepsTheNewestCompleted) {
-  add("failed", "2026-11-21T02:00:00Z", kFailed);
+TEST_F(RetentionTest, NoKeepRuleKeepsEveryCompletedAndTrimsOnlyFailures) {
+  add("failed2", "2026-11-22T02:00:00Z", kFailed);
+  add("failed1", "2026-11-21T02:00:00Z", kFailed);
   add("ok2", "2026-11-20T02:00:00Z");
   add("ok1", "2026-11-19T02:00:00Z");
+  policy_.failed_history_limit = 1;
+  EXPECT_FALSE(has_keep_rule(policy_));
   RetentionDecision d = select();
-  EXPECT_EQ(d.keep, Names({"ok2"}));
-  EXPECT_EQ(d.remove, Names({"failed", "ok1"}));
-  EXPECT_EQ(reasons(d, "ok2"), Reasons({"newest completed"}));
+  EXPECT_EQ(d.keep, Names({"failed2", "ok2", "ok1"}));
+  EXPECT_EQ(d.remove, Names({"failed1"}));
+  EXPECT_EQ(reasons(d, "ok2"), Reasons({"no keep rule"}));
+  EXPECT_EQ(reasons(d, "ok1"), Reasons({"no keep rule"}));
 }
 
-TEST_F(RetentionTest, NegativeCountsKeepNothingMore) {
+TEST_F(RetentionTest, AnyKeepRuleTurnsRotationOn) {
+  EXPECT_FALSE(has_keep_rule(RetentionPolicy{}));
+  EXPECT_TRUE(has_keep_rule({.keep_last = 1}));
+  EXPECT_TRUE(has_keep_rule({.keep_hourly = 1}));
+  EXPECT_TRUE(has_keep_rule({.keep_daily = 1}));
+  EXPECT_TRUE(has_keep_rule({.keep_weekly = 1}));
+  EXPECT_TRUE(has_keep_rule({.keep_monthly = 1}));
+  EXPECT_TRUE(has_keep_rule({.keep_yearly = 1}));
+}
+
+TEST_F(RetentionTest, NegativeCountsAreReadAsNoRule) {
   add("ok2", "2026-11-20T02:00:00Z");
   add("ok1", "2026-11-19T02:00:00Z");
   add("failed", "2026-11-18T02:00:00Z", kFailed);
   policy_ = {.keep_last = -1, .keep_daily = -1, .failed_history_limit = -1};
   RetentionDecision d = select();
-  EXPECT_EQ(d.keep, Names({"ok2"}));
-  EXPECT_EQ(d.remove, Names({"ok1", "failed"}));
+  EXPECT_EQ(d.keep, Names({"ok2", "ok1"}));
+  EXPECT_EQ(d.remove, Names({"failed"}));
 }
 
 TEST_F(RetentionTest, NoBackupsNoDecisions) {

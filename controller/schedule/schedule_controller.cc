@@ -1,0 +1,84 @@
+#include "controller/schedule/schedule_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include "controller/kube/reconcile_loop.h"
+
+namespace cellar::schedule {
+
+namespace {
+
+kube::InformerOptions namespaced(const std::string& ns) {
+  kube::InformerOptions o;
+  o.ns = ns;
+  return o;
+}
+
+void enqueue_schedule_of(kube::WorkQueue& queue, const api::Backup& backup) {
+  auto it = backup.meta.labels.find(api::kScheduleLabel);
+  if (it != backup.meta.labels.end()) queue.add(backup.meta.ns + "/" + it->second);
+}
+
+}  // namespace
+
+ScheduleController::ScheduleController(kube::Client& client, kube::EventRecorder& events,
+                                       kube::Informer<api::Backup>& backups,
+                                       ScheduleControllerOptions options)
+    : options_(std::move(options)),
+      schedules_(client, backup_schedules_resource(), namespaced(options_.ns),
+                 [](const kube::json& j) {
+                   return std::optional<api::BackupSchedule>(api::parse_backup_schedule(j));
+                 }),
+      backups_(backups),
+      reconciler_(client, events, {schedules_, backups}) {
+  backups.add_index(kBackupsBySchedule, [](const api::Backup& b) {
+    auto it = b.meta.labels.find(api::kScheduleLabel);
+    if (it == b.meta.labels.end()) return std::vector<std::string>{};
+    return std::vector<std::string>{b.meta.ns + "/" + it->second};
+  });
+  auto enqueue = [this](const api::BackupSchedule& s) { queue_.add(s.meta.key()); };
+  schedules_.on_add(enqueue);
+  schedules_.on_update(
+      [enqueue](const api::BackupSchedule&, const api::BackupSchedule& now) { enqueue(now); });
+  // A deleted schedule is enqueued so the reconciler forgets what it remembered of it.
+  schedules_.on_delete(enqueue);
+  backups.on_add([this](const api::Backup& b) { enqueue_schedule_of(queue_, b); });
+  backups.on_update([this](const api::Backup& old, const api::Backup& now) {
+    // A schedule cares about a Backup's phase, its being deleted and its going; the Backup
+    // controller's own writes in between (conditions, the finalizer) change nothing of that.
+    if (old.status.phase != now.status.phase || old.meta.being_deleted != now.meta.being_deleted ||
+        old.meta.labels != now.meta.labels || old.spec.cancel != now.spec.cancel) {
+      enqueue_schedule_of(queue_, now);
+    }
+  });
+  backups.on_delete([this](const api::Backup& b) { enqueue_schedule_of(queue_, b); });
+}
+
+ScheduleController::~ScheduleController() {
+  stop();
+}
+
+bool ScheduleController::start(std::chrono::milliseconds sync_timeout) {
+  schedules_.run();
+  // Firing before the Backup cache is whole would miss a running Backup (Forbid) or one already
+  // made for the due time.
+  if (!kube::wait_for_caches(sync_timeout, schedules_, backups_)) return false;
+  spdlog::info("schedule cache synced: {} schedules", schedules_.size());
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+  return true;
+}
+
+void ScheduleController::stop() {
+  if (stopped_.exchange(true)) return;
+  queue_.shut_down();
+  for (auto& w : workers_) w.join();
+  workers_.clear();
+  schedules_.stop();
+}
+
+void ScheduleController::work() {
+  kube::process_queue(queue_,
+                      [this](const std::string& key) { return reconciler_.reconcile(key); });
+}
+
+}  // namespace cellar::schedule

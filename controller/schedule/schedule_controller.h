@@ -1,0 +1,49 @@
+// The BackupSchedule controller: an informer on BackupSchedules, the Backup controller's informer
+// on Backups (shared, so each Backup is cached once), a work queue of schedule keys, and workers
+// that run the reconciler. A Backup maps back to its schedule through the cellar.dev/schedule
+// label; a schedule wakes at its next due time through the queue's delayed add.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "controller/kube/workqueue.h"
+#include "controller/schedule/schedule_reconciler.h"
+
+namespace cellar::schedule {
+
+struct ScheduleControllerOptions {
+  std::string ns;  // empty: every namespace
+  int workers = 2;
+};
+
+class ScheduleController {
+ public:
+  // `backups` must not be running yet: the index and handlers this adds are set before it starts.
+  ScheduleController(kube::Client& client, kube::EventRecorder& events,
+                     kube::Informer<api::Backup>& backups, ScheduleControllerOptions options);
+  ScheduleController(const ScheduleController&) = delete;
+  ScheduleController& operator=(const ScheduleController&) = delete;
+  ~ScheduleController();
+
+  // Starts the schedule informer, waits for it and the Backup informer (started by its owner) to
+  // sync (false on timeout), then starts the workers. Every schedule is reconciled once then,
+  // which is where due times missed while the controller was down are found.
+  bool start(std::chrono::milliseconds sync_timeout);
+  void stop();
+
+ private:
+  void work();
+
+  ScheduleControllerOptions options_;
+  kube::Informer<api::BackupSchedule> schedules_;
+  const kube::Informer<api::Backup>& backups_;
+  kube::WorkQueue queue_;
+  ScheduleReconciler reconciler_;
+  std::vector<std::thread> workers_;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace cellar::schedule

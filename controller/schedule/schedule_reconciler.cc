@@ -1,0 +1,178 @@
+#include "controller/schedule/schedule_reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "controller/backup/backup_reconciler.h"
+
+namespace cellar::schedule {
+
+using json = nlohmann::json;
+
+namespace {
+
+// How long a Backup we created may stay unseen by the cache before we stop counting it as
+// running: far longer than a watch takes to deliver it, short enough that a Backup someone
+// deleted at once does not hold up a Forbid schedule for long.
+constexpr auto kCreatedExpectationTtl = std::chrono::seconds(30);
+
+std::optional<uint64_t> as_number(const std::string& rv) {
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), n);
+  if (ec != std::errc() || end != rv.data() + rv.size()) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+kube::Resource backup_schedules_resource() {
+  return {api::kGroup, api::kVersion, "backupschedules", true};
+}
+
+ScheduleReconciler::ScheduleReconciler(kube::Client& client, kube::EventRecorder& events,
+                                       Caches caches)
+    : client_(client), events_(events), caches_(caches) {}
+
+kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const std::string& key) {
+  std::optional<api::BackupSchedule> cached = caches_.schedules.get(key);
+  if (!cached || cached->meta.being_deleted) {
+    // Its Backups go with it (ownerReferences); nothing of ours is left to do.
+    std::lock_guard lock(mu_);
+    expectations_.erase(key);
+    return Requeue{};
+  }
+  const api::BackupSchedule& schedule = *cached;
+  if (cache_behind_own_status_write(key, schedule.meta.resource_version)) {
+    return Requeue{};  // the write's own watch event brings the schedule back
+  }
+
+  const auto now = std::chrono::system_clock::now();
+  std::vector<OwnedBackup> owned = owned_backups(schedule);
+  SchedulePlan plan = plan_schedule({&schedule, owned, now});
+
+  for (const std::string& name : plan.cancel) {
+    spdlog::info("{}: cancelling Backup {} (concurrencyPolicy Replace)", key, name);
+    auto patched = client_.merge_patch(backup::backups_resource(), schedule.meta.ns, name,
+                                       {{"spec", {{"cancel", true}}}});
+    if (!patched.ok() && !kube::is_not_found(patched.error())) return patched.error();
+  }
+  for (const BackupOrigin& origin : plan.create) {
+    bool created = false;
+    if (auto s = create_backup(schedule, origin, created); !s.ok()) return s.error();
+    if (created) record(schedule, created_event(origin));
+  }
+  for (const std::string& name : plan.remove) {
+    kube::DeleteOptions options;
+    for (const OwnedBackup& b : owned) {
+      if (b.name == name) options.precondition_uid = b.uid;  // never a namesake made since
+    }
+    spdlog::info("{}: deleting Backup {}: retention no longer keeps it", key, name);
+    auto deleted = client_.remove(backup::backups_resource(), schedule.meta.ns, name, options);
+    if (!deleted.ok() && !kube::is_not_found(deleted.error()) &&
+        !kube::is_conflict(deleted.error())) {
+      return deleted.error();
+    }
+  }
+  if (plan.status != schedule.status) {
+    if (auto s = write_status(schedule, plan.status); !s.ok()) return s.error();
+  }
+  for (const kube::Event& e : plan.events) record(schedule, e);
+
+  if (!plan.wake_at) return Requeue{};
+  // A millisecond past the due time, so the pass it wakes finds the time come even when the
+  // queue's steady clock and the wall clock disagree by a hair; an early wake just sleeps again.
+  auto delay = std::chrono::ceil<std::chrono::milliseconds>(*plan.wake_at - now) +
+               std::chrono::milliseconds(1);
+  return Requeue(std::max(delay, std::chrono::milliseconds(1)));
+}
+
+bool ScheduleReconciler::cache_behind_own_status_write(const std::string& key,
+                                                       const std::string& cached_rv) {
+  std::lock_guard lock(mu_);
+  auto it = expectations_.find(key);
+  if (it == expectations_.end() || it->second.status_resource_version.empty()) return false;
+  auto written = as_number(it->second.status_resource_version);
+  auto cached = as_number(cached_rv);
+  // resourceVersions are opaque; a server whose versions are not numbers gets no such wait.
+  if (!written || !cached || *cached >= *written) {
+    it->second.status_resource_version.clear();
+    return false;
+  }
+  return true;
+}
+
+std::vector<OwnedBackup> ScheduleReconciler::owned_backups(const api::BackupSchedule& schedule) {
+  std::vector<OwnedBackup> owned;
+  for (const api::Backup& b :
+       caches_.backups.by_index(kBackupsBySchedule, schedule.meta.ns + "/" + schedule.meta.name)) {
+    const api::OwnerReference* ref = b.meta.controller_ref();
+    // A Backup that merely carries the label (a person's, or an earlier namesake's) is not ours
+    // to count, cancel or delete.
+    if (ref && ref->uid == schedule.meta.uid) owned.push_back(owned_backup(b));
+  }
+  std::lock_guard lock(mu_);
+  auto it = expectations_.find(schedule.meta.key());
+  if (it == expectations_.end()) return owned;
+  auto& created = it->second.created;
+  const auto now = std::chrono::steady_clock::now();
+  for (auto c = created.begin(); c != created.end();) {
+    bool seen = std::any_of(owned.begin(), owned.end(),
+                            [&](const OwnedBackup& b) { return b.name == c->first; });
+    if (seen || now - c->second > kCreatedExpectationTtl) {
+      c = created.erase(c);
+      continue;
+    }
+    OwnedBackup pending;  // made, not yet in the cache: running, and too new to retain or prune
+    pending.name = c->first;
+    owned.push_back(std::move(pending));
+    ++c;
+  }
+  return owned;
+}
+
+kube::Status ScheduleReconciler::create_backup(const api::BackupSchedule& schedule,
+                                               const BackupOrigin& origin, bool& created) {
+  auto made =
+      client_.create(backup::backups_resource(), schedule.meta.ns, make_backup(schedule, origin));
+  if (!made.ok()) {
+    if (!kube::is_already_exists(made.error())) return made.error();
+    // Made by an earlier pass (a restart, a lost status write): the name is the run's, so
+    // finding it is adopting it, never a second Backup.
+    spdlog::info("{}: Backup {} already exists", schedule.meta.key(), origin.name);
+    created = false;
+    return kube::ok_status();
+  }
+  spdlog::info("{}: created Backup {}", schedule.meta.key(), origin.name);
+  created = true;
+  std::lock_guard lock(mu_);
+  expectations_[schedule.meta.key()].created[origin.name] = std::chrono::steady_clock::now();
+  return kube::ok_status();
+}
+
+kube::Status ScheduleReconciler::write_status(const api::BackupSchedule& schedule,
+                                              const api::BackupScheduleStatus& status) {
+  // resourceVersion makes the write conditional: a status computed from a stale cache is refused
+  // (409) and recomputed, rather than overwriting newer facts.
+  json body = {{"apiVersion", api::kApiVersion},
+               {"kind", "BackupSchedule"},
+               {"metadata",
+                {{"name", schedule.meta.name},
+                 {"namespace", schedule.meta.ns},
+                 {"resourceVersion", schedule.meta.resource_version}}},
+               {"status", api::to_json(status)}};
+  auto written = client_.update_status(backup_schedules_resource(), schedule.meta.ns, body);
+  if (!written.ok()) return written.error();
+  std::string rv = (*written)["metadata"].value("resourceVersion", "");
+  std::lock_guard lock(mu_);
+  expectations_[schedule.meta.key()].status_resource_version = rv;
+  return kube::ok_status();
+}
+
+void ScheduleReconciler::record(const api::BackupSchedule& schedule, const kube::Event& event) {
+  events_.record(
+      {api::kApiVersion, "BackupSchedule", schedule.meta.ns, schedule.meta.name, schedule.meta.uid},
+      event.type, event.reason, event.message);
+}
+
+}  // namespace cellar::schedule

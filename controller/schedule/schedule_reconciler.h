@@ -1,0 +1,68 @@
+// Reconciles one BackupSchedule: reads the caches, asks plan_schedule (schedule_plan.h) what
+// should be, and makes the calls that get there — create Backups, cancel the one a Replace
+// displaces, delete what retention no longer keeps, write the status only when it differs, and
+// record Events. It returns when the next due time comes, so the work queue's delayed add wakes
+// the schedule then: nothing polls.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "controller/api/backup.h"
+#include "controller/api/backup_schedule.h"
+#include "controller/kube/client.h"
+#include "controller/kube/events.h"
+#include "controller/kube/informer.h"
+#include "controller/kube/reconcile_loop.h"
+#include "controller/schedule/schedule_plan.h"
+
+namespace cellar::schedule {
+
+// Index of the Backup cache: "namespace/schedule" from each Backup's cellar.dev/schedule label.
+inline constexpr const char* kBackupsBySchedule = "schedule";
+
+kube::Resource backup_schedules_resource();
+
+class ScheduleReconciler {
+ public:
+  struct Caches {
+    const kube::Informer<api::BackupSchedule>& schedules;
+    const kube::Informer<api::Backup>& backups;  // indexed by kBackupsBySchedule
+  };
+
+  ScheduleReconciler(kube::Client& client, kube::EventRecorder& events, Caches caches);
+
+  using Requeue = kube::Requeue;
+
+  // One pass for the schedule "namespace/name". An Error means: try again with back-off.
+  kube::Result<Requeue> reconcile(const std::string& key);
+
+ private:
+  // What this process wrote that the caches have not shown yet (the watches of schedules and of
+  // Backups are not ordered with each other, nor with our writes): a pass that acted on a cache
+  // behind them would write the same status twice or flap `active`. As the ReplicaSet
+  // controller's "expectations", this is memory only, and short-lived.
+  struct Expectations {
+    std::string status_resource_version;  // of our last status write
+    std::unordered_map<std::string, std::chrono::steady_clock::time_point> created;  // name -> when
+  };
+
+  bool cache_behind_own_status_write(const std::string& key, const std::string& cached_rv);
+  std::vector<OwnedBackup> owned_backups(const api::BackupSchedule& schedule);
+  kube::Status create_backup(const api::BackupSchedule& schedule, const BackupOrigin& origin,
+                             bool& created);
+  kube::Status write_status(const api::BackupSchedule& schedule,
+                            const api::BackupScheduleStatus& status);
+  void record(const api::BackupSchedule& schedule, const kube::Event& event);
+
+  kube::Client& client_;
+  kube::EventRecorder& events_;
+  Caches caches_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Expectations> expectations_;
+};
+
+}  // namespace cellar::schedule
