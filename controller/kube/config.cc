@@ -254,18 +254,31 @@ Result<Config> in_cluster_config(const std::string& root) {
   return config;
 }
 
-Result<Config> load_config(const std::string& kubeconfig_flag) {
-  if (!kubeconfig_flag.empty()) return load_kubeconfig(kubeconfig_flag);
+std::string find_kubeconfig(const std::string& kubeconfig_flag) {
+  if (!kubeconfig_flag.empty()) return kubeconfig_flag;
   if (const char* env = std::getenv("KUBECONFIG"); env && *env) {
     std::stringstream list(env);
     std::string path;
     while (std::getline(list, path, ':')) {
-      if (exists(path)) return load_kubeconfig(path);
+      if (exists(path)) return path;
     }
   }
   if (const char* home = std::getenv("HOME"); home && *home) {
     std::string path = (fs::path(home) / ".kube" / "config").string();
-    if (exists(path)) return load_kubeconfig(path);
+    if (exists(path)) return path;
+  }
+  return "";
+}
+
+Result<Config> load_config(const std::string& kubeconfig_flag, const std::string& context) {
+  if (std::string path = find_kubeconfig(kubeconfig_flag); !path.empty()) {
+    return load_kubeconfig(path, context);
+  }
+  // A context names an entry of a kubeconfig: the in-cluster configuration has none to offer.
+  if (!context.empty()) {
+    return config_error("context \"" + context +
+                        "\" asked for, but no kubeconfig found (--kubeconfig, $KUBECONFIG, "
+                        "~/.kube/config)");
   }
   auto in_cluster = in_cluster_config();
   if (in_cluster) return in_cluster;

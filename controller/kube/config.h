@@ -35,8 +35,11 @@ Result<Config> parse_kubeconfig(const std::string& yaml, const std::string& base
 Result<Config> in_cluster_config(
     const std::string& root = "/var/run/secrets/kubernetes.io/serviceaccount");
 
-// As controllers do: an explicit --kubeconfig, then $KUBECONFIG (first existing file of the list),
-// then ~/.kube/config, then in-cluster.
-Result<Config> load_config(const std::string& kubeconfig_flag);
+// The kubeconfig file to read, as kubectl finds it: an explicit --kubeconfig, then $KUBECONFIG
+// (the first existing file of the list), then ~/.kube/config; empty when there is none.
+std::string find_kubeconfig(const std::string& kubeconfig_flag);
+
+// As controllers do: find_kubeconfig's file (its `context`, or its current one), else in-cluster.
+Result<Config> load_config(const std::string& kubeconfig_flag, const std::string& context = "");
 
 }  // namespace cellar::kube

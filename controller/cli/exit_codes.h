@@ -1,0 +1,14 @@
+// kubectl-cellar's exit codes. Scripts and pipelines branch on these, so they are a contract
+// (printed by --help): 0 the backup was created (and, with --wait, Completed); 1 anything went
+// wrong, including usage errors as kubectl itself exits 1 on them, and a Backup that ended Failed
+// or Cancelled; 2 --wait gave up at --timeout while the Backup was still running, which is not a
+// verdict on the backup — it may yet complete.
+#pragma once
+
+namespace cellar::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitTimeout = 2;
+
+}  // namespace cellar::cli

@@ -1,0 +1,289 @@
+// `kubectl cellar` end to end: the real kubectl finds kubectl-cellar on its PATH, as it would on a
+// user's machine, and runs it against cellar-test-cluster; the real cellar-controller and
+// cellar-agent make the Backup from a real PostgreSQL. The schedules use a cron that never comes
+// round during a test (`0 3 1 1 *`), so every Backup here is one the plugin made.
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+#include "tests/e2e/backup_fixture.h"
+#include "tests/support/temp_dir.h"
+
+namespace cellar::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kCommandTimeout = std::chrono::seconds{120};
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The generated name from "backup.cellar.dev/<name> created".
+std::string created_name(const std::string& out) {
+  std::smatch m;
+  static const std::regex created("backup\\.cellar\\.dev/(nightly-manual-[0-9a-f]{8}) created");
+  return std::regex_search(out, m, created) ? m[1].str() : "";
+}
+
+class CliE2E : public BackupE2E {
+ protected:
+  // The environment kubectl runs in: this cluster's kubeconfig, the cluster's folder as HOME (as
+  // TestCluster::kubectl does), and the plugin's folder first on PATH.
+  std::vector<std::string> kubectl_env() const {
+    const char* path = std::getenv("PATH");
+    return {"KUBECONFIG=" + cluster_->kubeconfig_path(), "HOME=" + cluster_->dir(),
+            "PATH=" + fs::path(KUBECTL_CELLAR_BIN).parent_path().string() + ":" +
+                (path ? path : "/usr/bin:/bin")};
+  }
+
+  // `kubectl cellar ARGS -n <test namespace>`, run to its end.
+  CommandResult cellar(std::vector<std::string> args) {
+    std::vector<std::string> argv = {kKubectlPath, "cellar"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("-n");
+    argv.push_back(ns_);
+    return run_command(argv, kubectl_env(), kCommandTimeout);
+  }
+
+  // The same in the background, stdout piped for read_stdout_line, stderr into `stderr_path`.
+  std::unique_ptr<ChildProcess> cellar_background(std::vector<std::string> args,
+                                                  const std::string& stderr_path) {
+    ChildProcessOptions o;
+    o.argv = {kKubectlPath, "cellar"};
+    o.argv.insert(o.argv.end(), args.begin(), args.end());
+    o.argv.push_back("-n");
+    o.argv.push_back(ns_);
+    o.env = kubectl_env();
+    o.pipe_stdout = true;
+    o.stderr_path = stderr_path;
+    std::string error;
+    auto child = ChildProcess::spawn(o, &error);
+    EXPECT_NE(child, nullptr) << error;
+    return child;
+  }
+
+  // A BackupSchedule whose backupTemplate backs up "shop" as "app" (the spec apply_backup
+  // writes), with a cron that does not fire during the test.
+  void apply_schedule(const std::string& name) {
+    apply(R"(apiVersion: cellar.dev/v1alpha1
+kind: BackupSchedule
+metadata:
+  name: )" +
+          name + R"(
+spec:
+  schedule: "0 3 1 1 *"
+  backupTemplate:
+    database:
+      host: 127.0.0.1
+      port: )" +
+          std::to_string(pg_->port()) +
+          R"(
+      name: shop
+      user: app
+      passwordSecretRef: {name: db, key: password}
+    storage:
+      persistentVolumeClaim: {claimName: dumps, subPath: shop}
+)");
+  }
+
+  // Reads the piped stdout until a line contains `text`; every line read goes into `seen`.
+  static bool read_until(ChildProcess& child, const std::string& text, std::string& seen,
+                         std::chrono::seconds within) {
+    const auto deadline = Clock::now() + within;
+    while (Clock::now() < deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      auto line = child.read_stdout_line(left);
+      if (!line) return false;
+      seen += *line + "\n";
+      if (line->find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  // The rest of the piped stdout once the process ended.
+  static std::string read_rest(ChildProcess& child) {
+    std::string rest;
+    while (auto line = child.read_stdout_line(std::chrono::seconds{5})) rest += *line + "\n";
+    return rest;
+  }
+};
+
+TEST_F(CliE2E, BackupNowWaitFollowsTheBackupToCompleted) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_schedule("nightly");
+  const std::string schedule_uid =
+      kubectl({"get", "backupschedule/nightly", "-o", "jsonpath={.metadata.uid}"});
+
+  CommandResult r = cellar({"backup", "now", "--from-schedule", "nightly", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  const std::vector<std::string> lines = lines_of(r.out);
+  ASSERT_GE(lines.size(), 3u) << r.describe();
+  const std::string name = created_name(lines.front());
+  ASSERT_FALSE(name.empty()) << r.describe();
+  EXPECT_EQ(lines.front(), "backup.cellar.dev/" + name + " created");
+  // Phase lines in between: the phase and whole seconds since the create.
+  const std::regex phase_line("(Pending|InProgress) \\([0-9]+s\\)");
+  bool in_progress = false;
+  for (size_t i = 1; i + 1 < lines.size(); ++i) {
+    EXPECT_TRUE(std::regex_match(lines[i], phase_line)) << lines[i];
+    in_progress = in_progress || lines[i].starts_with("InProgress (");
+  }
+  EXPECT_TRUE(in_progress) << r.out;
+  std::smatch done;
+  ASSERT_TRUE(std::regex_match(lines.back(), done, std::regex("Completed \\((.+) in ([0-9]+)s\\)")))
+      << r.out;
+  EXPECT_EQ(r.err, "");
+
+  // The Backup is the schedule's: label, controller ownerReference, and what was printed.
+  nlohmann::json backup = get_backup(name);
+  ASSERT_TRUE(backup.is_object());
+  EXPECT_EQ(backup["metadata"]["labels"]["cellar.dev/schedule"], "nightly");
+  const auto& owner = backup["metadata"]["ownerReferences"][0];
+  EXPECT_EQ(owner["kind"], "BackupSchedule");
+  EXPECT_EQ(owner["name"], "nightly");
+  EXPECT_EQ(owner["uid"], schedule_uid);
+  EXPECT_EQ(owner["controller"], true);
+  EXPECT_EQ(backup["status"]["phase"], "Completed");
+  EXPECT_EQ(backup["status"]["size"], done[1].str());
+  EXPECT_EQ(std::to_string(backup["status"]["durationSeconds"].get<int64_t>()), done[2].str());
+  EXPECT_EQ(backup["spec"]["database"]["name"], "shop");
+}
+
+TEST_F(CliE2E, WrongPasswordEndsFailedWithTheControllersMessage) {
+  apply_secret_and_claim("not-the-password");
+  apply_schedule("nightly");
+
+  CommandResult r = cellar({"backup", "now", "--from-schedule", "nightly", "--wait"});
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
+  const std::string name = created_name(r.out);
+  ASSERT_FALSE(name.empty()) << r.describe();
+  const std::string message = status_field(name, ".status.message");
+  EXPECT_NE(message.find("password authentication failed for user"), std::string::npos) << message;
+  EXPECT_EQ(r.err, "Failed: " + message + "\n") << r.describe();
+  EXPECT_EQ(status_field(name, ".status.phase"), "Failed");
+}
+
+TEST_F(CliE2E, TimeoutExitsTwoAndTheBackupGoesOn) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_schedule("nightly");
+  lock_orders();  // pg_dump waits for the lock, so the Backup stays InProgress
+
+  const auto start = Clock::now();
+  CommandResult r = cellar({"backup", "now", "--from-schedule", "nightly", "--timeout", "3s"});
+  const auto took = Clock::now() - start;
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  const std::string name = created_name(r.out);
+  ASSERT_FALSE(name.empty()) << r.describe();
+  EXPECT_TRUE(std::regex_match(r.err, std::regex("timed out after 3s waiting for backup " + name +
+                                                 " \\(phase (Pending|InProgress)\\)\n")))
+      << r.describe();
+  // The deadline holds, however quiet the watch: 3 s plus kubectl's and the plugin's start.
+  EXPECT_GE(took, std::chrono::seconds{3});
+  EXPECT_LT(took, std::chrono::seconds{15});
+
+  // Giving up waiting does not stop the backup.
+  unlock_orders();
+  EXPECT_TRUE(wait_for_phase(name, "Completed"));
+}
+
+TEST_F(CliE2E, MissingScheduleIsAnErrorNamingIt) {
+  CommandResult r = cellar({"backup", "now", "--from-schedule", "absent", "--wait"});
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "error: backupschedule \"absent\" not found in namespace \"backups\"\n");
+  EXPECT_EQ(kubectl({"get", "backups", "-o", "name"}), "");
+}
+
+TEST_F(CliE2E, WithoutWaitItReturnsOnceCreated) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_schedule("nightly");
+
+  CommandResult chosen =
+      cellar({"backup", "now", "--from-schedule", "nightly", "--name", "by-hand"});
+  EXPECT_EQ(chosen.exit_code, 0) << chosen.describe();
+  EXPECT_EQ(chosen.out, "backup.cellar.dev/by-hand created\n");
+  EXPECT_EQ(chosen.err, "");
+
+  CommandResult generated = cellar({"backup", "now", "--from-schedule", "nightly"});
+  EXPECT_EQ(generated.exit_code, 0) << generated.describe();
+  const std::string name = created_name(generated.out);
+  ASSERT_FALSE(name.empty()) << generated.describe();
+  EXPECT_EQ(generated.out, "backup.cellar.dev/" + name + " created\n");
+
+  // The name chosen a second time is refused, not reused.
+  CommandResult again =
+      cellar({"backup", "now", "--from-schedule", "nightly", "--name", "by-hand"});
+  EXPECT_EQ(again.exit_code, 1) << again.describe();
+  EXPECT_EQ(again.err,
+            "error: backups.cellar.dev \"by-hand\" already exists in namespace \"backups\"\n");
+
+  EXPECT_EQ(kubectl({"get", "backups", "-l", "cellar.dev/schedule=nightly", "-o", "name"}),
+            "backup.cellar.dev/by-hand\nbackup.cellar.dev/" + name + "\n");
+  // Both run: the Backup controller takes Backups from anyone.
+  EXPECT_TRUE(wait_for_phase("by-hand", "Completed"));
+  EXPECT_TRUE(wait_for_phase(name, "Completed"));
+}
+
+TEST_F(CliE2E, AWatchCutMidWaitIsResumed) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_schedule("nightly");
+  lock_orders();
+
+  const std::string err_path = cluster_->dir() + "/cellar-wait.err";
+  auto child =
+      cellar_background({"backup", "now", "--from-schedule", "nightly", "--wait"}, err_path);
+  ASSERT_NE(child, nullptr);
+  std::string out;
+  ASSERT_TRUE(read_until(*child, "InProgress (", out, std::chrono::seconds{60}))
+      << out << read_file(err_path);
+  // The plugin is now reading its watch: cut every stream, and forget the history it would
+  // resume from, so it must both re-open and (its version being gone) list the Backup again.
+  reset_stats();
+  auto cut = cluster_->post_hook("faults", {{"closeWatches", true}});
+  ASSERT_TRUE(cut.ok()) << cut.error().to_string();
+  auto compact = cluster_->post_hook("compact");
+  ASSERT_TRUE(compact.ok()) << compact.error().to_string();
+  unlock_orders();
+
+  auto status = child->wait(std::chrono::seconds{90});
+  ASSERT_TRUE(status.has_value()) << "still waiting after 90 s: " << out;
+  out += read_rest(*child);
+  EXPECT_EQ(*status, 0) << out << read_file(err_path);
+  const std::vector<std::string> lines = lines_of(out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_TRUE(lines.back().starts_with("Completed (")) << out;
+  EXPECT_EQ(read_file(err_path), "");
+  // Resumed, not polled: a few requests of the plugin's and the controller's own re-lists and
+  // status writes, where a loop of GETs or re-opened watches would make hundreds.
+  auto stats = cluster_->get_hook("stats");
+  ASSERT_TRUE(stats.ok());
+  EXPECT_LT((*stats)["requests"].get<int>(), 100) << stats->dump();
+  // One line a phase: the resumed watch did not print InProgress again.
+  EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
+                          [](const std::string& l) { return l.starts_with("InProgress ("); }),
+            1)
+      << out;
+}
+
+TEST_F(CliE2E, UsageErrorsAndHelpThroughKubectl) {
+  CommandResult usage = cellar({"backup", "now"});
+  EXPECT_EQ(usage.exit_code, 1) << usage.describe();
+  EXPECT_TRUE(usage.err.starts_with("error: required flag --from-schedule not set\n"))
+      << usage.describe();
+  EXPECT_NE(usage.err.find("Usage:"), std::string::npos);
+
+  CommandResult help = cellar({"backup", "now", "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.describe();
+  EXPECT_NE(help.out.find("Exit codes:"), std::string::npos);
+  EXPECT_EQ(help.err, "");
+}
+
+}  // namespace
+}  // namespace cellar::testing
