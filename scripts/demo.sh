@@ -2,8 +2,9 @@
 # The Cellar demo: a local PostgreSQL with sample data, the test cluster (a loopback stand-in for a
 # Kubernetes API server, see tests/cluster/README.md), and cellar-controller. It applies
 # examples/backup.yaml, shows the Backup go Pending -> InProgress -> Completed with its size, proves
-# the dump with pg_restore --list, then shows a Backup with a wrong password end Failed with the
-# server's own message.
+# the dump with pg_restore --list, shows a Backup with a wrong password end Failed with the
+# server's own message, then applies examples/schedule.yaml and backs up now from that schedule,
+# with `kubectl cellar backup now --wait` and with the cellar.dev/trigger annotation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -113,6 +114,25 @@ kubectl wait --for=jsonpath='{.status.phase}'=Failed backup/shop-wrong-password 
 show kubectl get backups
 show kubectl get backup shop-wrong-password -o jsonpath='{.status.message}{"\n"}'
 show kubectl get events --field-selector involvedObject.kind=Backup
+
+say "A nightly schedule, at 02:30 Paris time, rotated: kubectl apply -f examples/schedule.yaml"
+sed "s/port: 5432/port: $port/" examples/schedule.yaml >"$work/schedule.yaml"
+show kubectl apply -f "$work/schedule.yaml"
+kubectl wait --for=condition=Ready bks/shop-nightly --timeout=30s >/dev/null
+show kubectl get backupschedules
+
+say "Back up now, from the schedule, with the kubectl plugin"
+export PATH=$build_dir/controller/cli:$PATH
+show kubectl cellar backup now --from-schedule shop-nightly --wait --timeout 2m
+
+say "Back up now, the GitOps way: a new value of the cellar.dev/trigger annotation"
+show kubectl annotate bks shop-nightly cellar.dev/trigger=demo-1
+kubectl wait --for=jsonpath='{.status.lastTrigger}'=demo-1 bks/shop-nightly --timeout=30s >/dev/null
+kubectl wait --for=jsonpath='{.status.phase}'=Completed backups -l cellar.dev/schedule=shop-nightly \
+  --timeout=120s >/dev/null
+show kubectl get backups -l cellar.dev/schedule=shop-nightly
+show kubectl get backupschedules
+show kubectl get events --field-selector involvedObject.kind=BackupSchedule
 
 echo
 echo "cellar demo: done."
