@@ -163,7 +163,11 @@ class Planner {
             missed_count(f.missed) + " missed before " + due + "; only the most recent runs");
     }
     const std::string name = scheduled_backup_name(s_.meta.name, *f.run);
-    if (existing_.contains(name)) return;  // made by an earlier pass whose status write was lost
+    if (existing_.contains(name)) {
+      // Made by an earlier pass whose later calls failed: what it displaces must still stop.
+      if (s_.spec.concurrency_policy == api::ConcurrencyPolicy::kReplace) cancel_older(*f.run);
+      return;
+    }
 
     std::vector<std::string> running;
     for (const OwnedBackup& b : in_.backups) {
@@ -176,18 +180,23 @@ class Planner {
                   " is still running (concurrencyPolicy Forbid)");
         return;
       case ConcurrencyAction::kReplace:
-        for (const OwnedBackup& b : in_.backups) {
-          if (!is_running(b)) continue;
-          if (!b.cancel_requested) plan_.cancel.push_back(b.name);
-          event("Normal", "Replaced",
-                "Cancelling Backup " + b.name + " for the run due at " + due +
-                    " (concurrencyPolicy Replace)");
-        }
+        cancel_older(*f.run);
         break;
       case ConcurrencyAction::kRun:
         break;
     }
     create({name, *f.run, ""});
+  }
+
+  // Replace: every running Backup from before the due time `run` is cancelled, once.
+  void cancel_older(Time run) {
+    for (const OwnedBackup& b : in_.backups) {
+      if (!is_running(b) || b.cancel_requested || !b.time || *b.time >= run) continue;
+      plan_.cancel.push_back(b.name);
+      event("Normal", "Replaced",
+            "Cancelling Backup " + b.name + " for the run due at " + format_rfc3339(run) +
+                " (concurrencyPolicy Replace)");
+    }
   }
 
   static std::string missed_count(int n) {

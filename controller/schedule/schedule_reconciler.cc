@@ -51,16 +51,18 @@ kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const st
   std::vector<OwnedBackup> owned = owned_backups(schedule);
   SchedulePlan plan = plan_schedule({&schedule, owned, now});
 
+  for (const BackupOrigin& origin : plan.create) {
+    bool created = false;
+    if (auto s = create_backup(schedule, origin, created); !s.ok()) return s.error();
+    if (created) record(schedule, created_event(origin));
+  }
+  // The new run first, then the cancel of the one it replaces: the due time is met to the
+  // millisecond, and the cancel is not urgent.
   for (const std::string& name : plan.cancel) {
     spdlog::info("{}: cancelling Backup {} (concurrencyPolicy Replace)", key, name);
     auto patched = client_.merge_patch(backup::backups_resource(), schedule.meta.ns, name,
                                        {{"spec", {{"cancel", true}}}});
     if (!patched.ok() && !kube::is_not_found(patched.error())) return patched.error();
-  }
-  for (const BackupOrigin& origin : plan.create) {
-    bool created = false;
-    if (auto s = create_backup(schedule, origin, created); !s.ok()) return s.error();
-    if (created) record(schedule, created_event(origin));
   }
   for (const std::string& name : plan.remove) {
     kube::DeleteOptions options;

@@ -160,6 +160,25 @@ TEST_F(SchedulePlanTest, ReplaceDoesNotCancelTwice) {
   EXPECT_EQ(created(p), Names({"nightly-202611211200"}));
 }
 
+TEST_F(SchedulePlanTest, ReplaceStillCancelsWhenTheNewRunWasMadeByAnEarlierPass) {
+  schedule_.spec.concurrency_policy = api::ConcurrencyPolicy::kReplace;
+  schedule_.status.last_schedule_time = "2026-11-21T11:59:00Z";
+  add("nightly-202611211159", api::Phase::kInProgress, "2026-11-21T11:59:00Z");
+  add("nightly-202611211200", api::Phase::kPending, "2026-11-21T12:00:00Z");
+  SchedulePlan p = plan("2026-11-21T12:00:00.050Z");  // that pass's cancel failed
+  EXPECT_TRUE(p.create.empty());
+  EXPECT_EQ(p.cancel, Names({"nightly-202611211159"}));
+}
+
+TEST_F(SchedulePlanTest, ReplaceLeavesABackupAskedForAfterTheDueTime) {
+  schedule_.spec.concurrency_policy = api::ConcurrencyPolicy::kReplace;
+  schedule_.status.last_schedule_time = "2026-11-21T11:59:00Z";
+  add("nightly-202611211200", api::Phase::kInProgress, "2026-11-21T12:00:00Z");
+  add("nightly-manual-0badcafe", api::Phase::kInProgress, "2026-11-21T12:00:20Z");
+  SchedulePlan p = plan("2026-11-21T12:00:30Z");
+  EXPECT_TRUE(p.cancel.empty());
+}
+
 TEST_F(SchedulePlanTest, SuspendedMakesNothingAndHasNoNextTime) {
   schedule_.spec.suspend = true;
   schedule_.status.next_schedule_time = "2026-11-21T12:00:00Z";
