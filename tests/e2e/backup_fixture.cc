@@ -229,4 +229,25 @@ bool BackupE2E::process_gone(int pid, int seconds) {
   return false;
 }
 
+void BackupE2E::apply_schedule(const std::string& name, const std::string& cron,
+                               const std::string& extra_spec, const std::string& trigger) {
+  std::string metadata = "  name: " + name + "\n";
+  if (!trigger.empty()) {
+    metadata += "  annotations:\n    cellar.dev/trigger: \"" + trigger + "\"\n";
+  }
+  apply("apiVersion: cellar.dev/v1alpha1\nkind: BackupSchedule\nmetadata:\n" + metadata +
+        "spec:\n  schedule: \"" + cron + "\"\n" + extra_spec + R"(  backupTemplate:
+    database:
+      host: 127.0.0.1
+      port: )" +
+        std::to_string(pg_->port()) +
+        R"(
+      name: shop
+      user: app
+      passwordSecretRef: {name: db, key: password}
+    storage:
+      persistentVolumeClaim: {claimName: dumps, subPath: )" +
+        name + "}\n");
+}
+
 }  // namespace cellar::testing

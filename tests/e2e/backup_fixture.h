@@ -34,6 +34,11 @@ class BackupE2E : public ::testing::Test {
   // A Backup of database "shop" as role "app"; `extra_spec` lines (YAML, 4-space indented) are
   // added to its spec.
   void apply_backup(const std::string& name, const std::string& extra_spec = "");
+  // A BackupSchedule `name` of database shop (as role app, dumps into PVC dumps, folder `name`).
+  // `extra_spec` lines are YAML indented 2 spaces (under spec); `trigger`, when not empty, is the
+  // cellar.dev/trigger annotation it is created with.
+  void apply_schedule(const std::string& name, const std::string& cron,
+                      const std::string& extra_spec = "", const std::string& trigger = "");
   // kubectl wait for the phase; returns false (and records the Backup) on timeout.
   bool wait_for_phase(const std::string& name, const std::string& phase, int seconds = 60);
   std::string status_field(const std::string& name, const std::string& jsonpath);

@@ -17,6 +17,8 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kCommandTimeout = std::chrono::seconds{120};
+// A cron that does not fire while a test runs: the Backups here are the plugin's alone.
+constexpr const char* kNeverDuringTheTest = "0 3 1 1 *";
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -69,30 +71,6 @@ class CliE2E : public BackupE2E {
     return child;
   }
 
-  // A BackupSchedule whose backupTemplate backs up "shop" as "app" (the spec apply_backup
-  // writes), with a cron that does not fire during the test.
-  void apply_schedule(const std::string& name) {
-    apply(R"(apiVersion: cellar.dev/v1alpha1
-kind: BackupSchedule
-metadata:
-  name: )" +
-          name + R"(
-spec:
-  schedule: "0 3 1 1 *"
-  backupTemplate:
-    database:
-      host: 127.0.0.1
-      port: )" +
-          std::to_string(pg_->port()) +
-          R"(
-      name: shop
-      user: app
-      passwordSecretRef: {name: db, key: password}
-    storage:
-      persistentVolumeClaim: {claimName: dumps, subPath: shop}
-)");
-  }
-
   // Reads the piped stdout until a line contains `text`; every line read goes into `seen`.
   static bool read_until(ChildProcess& child, const std::string& text, std::string& seen,
                          std::chrono::seconds within) {
@@ -117,7 +95,7 @@ spec:
 
 TEST_F(CliE2E, BackupNowWaitFollowsTheBackupToCompleted) {
   apply_secret_and_claim("s3cret-app-pw");
-  apply_schedule("nightly");
+  apply_schedule("nightly", kNeverDuringTheTest);
   const std::string schedule_uid =
       kubectl({"get", "backupschedule/nightly", "-o", "jsonpath={.metadata.uid}"});
 
@@ -158,7 +136,7 @@ TEST_F(CliE2E, BackupNowWaitFollowsTheBackupToCompleted) {
 
 TEST_F(CliE2E, WrongPasswordEndsFailedWithTheControllersMessage) {
   apply_secret_and_claim("not-the-password");
-  apply_schedule("nightly");
+  apply_schedule("nightly", kNeverDuringTheTest);
 
   CommandResult r = cellar({"backup", "now", "--from-schedule", "nightly", "--wait"});
   EXPECT_EQ(r.exit_code, 1) << r.describe();
@@ -172,7 +150,7 @@ TEST_F(CliE2E, WrongPasswordEndsFailedWithTheControllersMessage) {
 
 TEST_F(CliE2E, TimeoutExitsTwoAndTheBackupGoesOn) {
   apply_secret_and_claim("s3cret-app-pw");
-  apply_schedule("nightly");
+  apply_schedule("nightly", kNeverDuringTheTest);
   lock_orders();  // pg_dump waits for the lock, so the Backup stays InProgress
 
   const auto start = Clock::now();
@@ -203,7 +181,7 @@ TEST_F(CliE2E, MissingScheduleIsAnErrorNamingIt) {
 
 TEST_F(CliE2E, WithoutWaitItReturnsOnceCreated) {
   apply_secret_and_claim("s3cret-app-pw");
-  apply_schedule("nightly");
+  apply_schedule("nightly", kNeverDuringTheTest);
 
   CommandResult chosen =
       cellar({"backup", "now", "--from-schedule", "nightly", "--name", "by-hand"});
@@ -233,7 +211,7 @@ TEST_F(CliE2E, WithoutWaitItReturnsOnceCreated) {
 
 TEST_F(CliE2E, AWatchCutMidWaitIsResumed) {
   apply_secret_and_claim("s3cret-app-pw");
-  apply_schedule("nightly");
+  apply_schedule("nightly", kNeverDuringTheTest);
   lock_orders();
 
   const std::string err_path = cluster_->dir() + "/cellar-wait.err";

@@ -57,11 +57,6 @@ class ScheduleE2E : public BackupE2E {
   void SetUp() override;
   void TearDown() override;
 
-  // A BackupSchedule `name` of database shop (as role app, dumps into PVC dumps, folder `name`).
-  // `extra_spec` lines are YAML indented 2 spaces (under spec); `trigger`, when not empty, is the
-  // cellar.dev/trigger annotation it is created with.
-  void apply_schedule(const std::string& name, const std::string& cron,
-                      const std::string& extra_spec = "", const std::string& trigger = "");
   nlohmann::json get_schedule(const std::string& name);
   std::string schedule_field(const std::string& name, const std::string& jsonpath);
   // status.conditions[type=Ready], or null.
