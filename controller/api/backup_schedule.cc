@@ -84,6 +84,13 @@ BackupSchedule parse_backup_schedule(const json& object) {
   }
   s.spec.retention =
       parse_retention(spec.contains("retention") ? spec["retention"] : json(), errors);
+  const std::string owner = string_field(spec, "backupOwnerReference");
+  if (owner == "schedule") {
+    s.spec.backup_owner_reference = BackupOwnerReference::kSchedule;
+  } else if (!owner.empty() && owner != "none") {
+    errors.push_back("spec.backupOwnerReference must be one of none, schedule (it is \"" + owner +
+                     "\")");
+  }
   if (auto st = object.find("status"); st != object.end()) {
     s.status = parse_backup_schedule_status(*st);
   }

@@ -15,12 +15,19 @@
 
 namespace cellar::api {
 
-// The Backups a schedule makes carry this label (value: the schedule's name).
+// The Backups a schedule makes carry this label, whose value is kube::label_value_for(<schedule
+// name>) — the name itself when it has at most 63 characters. It is what ties them to the
+// schedule: retention counts and prunes the Backups that carry it.
 inline constexpr const char* kScheduleLabel = "cellar.dev/schedule";
 // Changing this annotation on a schedule to a new value makes one Backup for that value.
 inline constexpr const char* kTriggerAnnotation = "cellar.dev/trigger";
 
 enum class ConcurrencyPolicy { kForbid, kAllow, kReplace };
+
+// spec.backupOwnerReference: whether the Backups a schedule makes are owned by it, and so
+// deleted, with their dumps, when it is. None by default: deleting (or renaming, or pruning from
+// Git) a schedule must not destroy its history.
+enum class BackupOwnerReference { kNone, kSchedule };
 
 struct RetentionSpec {
   int keep_last = 0;
@@ -42,6 +49,7 @@ struct BackupScheduleSpec {
   // The spec of each Backup made; its deletionPolicy defaults to Delete, unlike a Backup's own.
   BackupSpec backup_template;
   RetentionSpec retention;
+  BackupOwnerReference backup_owner_reference = BackupOwnerReference::kNone;
   bool operator==(const BackupScheduleSpec&) const = default;
 };
 

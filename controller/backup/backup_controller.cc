@@ -36,21 +36,33 @@ BackupController::BackupController(kube::Client& client, kube::EventRecorder& ev
   backups_.on_add(enqueue);
   backups_.on_update([enqueue](const api::Backup&, const api::Backup& now) { enqueue(now); });
   backups_.on_delete(enqueue);
-  jobs_.on_add([this](const JobView& j) { enqueue_owner(j.meta); });
-  jobs_.on_update([this](const JobView&, const JobView& j) { enqueue_owner(j.meta); });
-  jobs_.on_delete([this](const JobView& j) { enqueue_owner(j.meta); });
-  pods_.on_add([this](const PodView& p) { enqueue_owner(p.meta); });
-  pods_.on_update([this](const PodView&, const PodView& p) { enqueue_owner(p.meta); });
-  pods_.on_delete([this](const PodView& p) { enqueue_owner(p.meta); });
+  jobs_.on_add([this](const JobView& j) { enqueue_backup_of(j.meta); });
+  jobs_.on_update([this](const JobView&, const JobView& j) { enqueue_backup_of(j.meta); });
+  jobs_.on_delete([this](const JobView& j) { enqueue_backup_of(j.meta); });
+  pods_.on_add([this](const PodView& p) { enqueue_backup_of_pod(p); });
+  pods_.on_update([this](const PodView&, const PodView& p) { enqueue_backup_of_pod(p); });
+  pods_.on_delete([this](const PodView& p) { enqueue_backup_of_pod(p); });
 }
 
 BackupController::~BackupController() {
   stop();
 }
 
-void BackupController::enqueue_owner(const api::ObjectMeta& meta) {
-  auto it = meta.labels.find(kBackupLabel);
-  if (it != meta.labels.end()) queue_.add(meta.ns + "/" + it->second);
+void BackupController::enqueue_backup_of(const api::ObjectMeta& job) {
+  // The label is cut to 63 characters for long names; the ownerReference has the whole name.
+  if (const api::OwnerReference* ref = job.controller_ref(); ref && ref->kind == "Backup") {
+    queue_.add(job.ns + "/" + ref->name);
+    return;
+  }
+  // Someone else's Job in our name: the Backup it blocks is told (when its name fits a label).
+  auto it = job.labels.find(kBackupLabel);
+  if (it != job.labels.end()) queue_.add(job.ns + "/" + it->second);
+}
+
+void BackupController::enqueue_backup_of_pod(const PodView& pod) {
+  // A Pod belongs to its Job, the Job to its Backup. A Pod seen before its Job needs nothing:
+  // the Job's own event brings the Backup.
+  if (auto job = jobs_.get(pod.meta.ns + "/" + pod.job_name)) enqueue_backup_of(job->meta);
 }
 
 bool BackupController::start(std::chrono::milliseconds sync_timeout) {

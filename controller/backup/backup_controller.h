@@ -39,7 +39,9 @@ class BackupController {
 
  private:
   void work();
-  void enqueue_owner(const api::ObjectMeta& meta);
+  // Enqueues the Backup a Job (or a Pod's Job) belongs to.
+  void enqueue_backup_of(const api::ObjectMeta& job);
+  void enqueue_backup_of_pod(const PodView& pod);
 
   BackupControllerOptions options_;
   kube::Informer<api::Backup> backups_;

@@ -90,7 +90,10 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
   switch (d.job) {
     case JobAction::kCreate: {
       auto created = create_job(backup, make_dump_job(backup, options_));
-      if (!created.ok()) return created.error();
+      if (!created.ok()) {
+        if (!kube::is_permanent(created.error())) return created.error();
+        return fail_for_refusal(backup, o, "Job " + job_name, created.error());
+      }
       if (!*created) {
         // Made by an earlier pass whose cache lagged (adopted on the next pass: say nothing
         // twice), or by someone else — whose Job our label-filtered cache cannot see.
@@ -119,6 +122,26 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
   }
   for (const auto& e : d.events) record(backup, e);
   return Requeue(d.requeue_after);
+}
+
+kube::Result<BackupReconciler::Requeue> BackupReconciler::fail_for_refusal(
+    const api::Backup& backup, Observation o, const std::string& what, const kube::Error& error) {
+  if (kube::is_namespace_terminating(error)) {
+    // The namespace, and this Backup with it, is going: nothing to run, nothing to report to.
+    spdlog::info("{}: not creating {}: namespace {} is being deleted", backup.meta.key(), what,
+                 backup.meta.ns);
+    return Requeue{};
+  }
+  spdlog::error("{}: the API server refused {}: {}", backup.meta.key(), what, error.to_string());
+  o.job = nullptr;
+  o.pod = nullptr;
+  o.blocker = "The API server refused " + what + ": " + error.message;
+  Decision d = decide(o);
+  if (d.status != backup.status) {
+    if (auto s = write_status(backup, d.status); !s.ok()) return s.error();
+  }
+  for (const auto& e : d.events) record(backup, e);
+  return Requeue{};
 }
 
 kube::Result<BackupReconciler::Requeue> BackupReconciler::refuse_foreign_job(
@@ -162,8 +185,21 @@ kube::Status BackupReconciler::reconcile_deletion(const api::Backup& backup, con
   if (!*cleanup) {
     spdlog::info("{}: deleting its dump {}", backup.meta.key(), dump_location(backup));
     auto created = create_job(backup, make_cleanup_job(backup, options_));
-    if (!created.ok()) return created.error();
-    return kube::ok_status();
+    if (created.ok()) return kube::ok_status();
+    const kube::Error& error = created.error();
+    if (kube::is_namespace_terminating(error)) {
+      // No Job can run in a namespace being deleted, and holding the finalizer would hold the
+      // namespace for good. A dump on a claim in this namespace goes with its volume.
+      const std::string what = "Namespace " + backup.meta.ns +
+                               " is being deleted, so no Job can delete the dump " +
+                               dump_location(backup) + "; the Backup goes without it";
+      spdlog::warn("{}: {}", backup.meta.key(), what);
+      record(backup, {"Warning", "DumpNotDeleted", what});
+      return set_finalizer(backup, false);
+    }
+    if (!kube::is_permanent(error)) return error;
+    return report_cleanup_failure(
+        backup, "the API server refused Job " + name + ": " + error.message, name);
   }
   const JobView& c = **cleanup;
   if (c.finished == "Complete") {
@@ -174,16 +210,22 @@ kube::Status BackupReconciler::reconcile_deletion(const api::Backup& backup, con
     auto pod = newest_pod(backup.meta.ns, name);
     std::string why = pod ? parse_agent_result(pod->termination_message).error : "";
     if (why.empty()) why = c.finished_reason + ": see `kubectl logs job/" + name + "`";
-    api::BackupStatus status = backup.status;
-    status.message = "Could not delete the dump " + dump_location(backup) + ": " + why +
-                     ". The Backup stays until it is; fix the cause and delete job/" + name +
-                     " to try again, or remove the finalizer " + kDumpFinalizer +
-                     " to keep the file and let the Backup go";
-    if (status != backup.status) {
-      if (auto s = write_status(backup, status); !s.ok()) return s;
-      record(backup, {"Warning", "CleanupFailed", status.message});
-    }
+    return report_cleanup_failure(backup, why, name);
   }
+  return kube::ok_status();
+}
+
+kube::Status BackupReconciler::report_cleanup_failure(const api::Backup& backup,
+                                                      const std::string& why,
+                                                      const std::string& cleanup_job) {
+  api::BackupStatus status = backup.status;
+  status.message = "Could not delete the dump " + dump_location(backup) + ": " + why +
+                   ". The Backup stays until it is; fix the cause and delete job/" + cleanup_job +
+                   " to try again, or remove the finalizer " + kDumpFinalizer +
+                   " to keep the file and let the Backup go";
+  if (status == backup.status) return kube::ok_status();
+  if (auto s = write_status(backup, status); !s.ok()) return s;
+  record(backup, {"Warning", "CleanupFailed", status.message});
   return kube::ok_status();
 }
 
@@ -214,6 +256,9 @@ kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& back
   const std::string& ns = backup.meta.ns;
   auto secret = client_.get(kube::resources::secrets(), ns, ref.name);
   if (!secret.ok()) {
+    if (kube::is_permanent(secret.error()) && !kube::is_not_found(secret.error())) {
+      return "Could not read Secret \"" + ref.name + "\": " + secret.error().message;
+    }
     if (!kube::is_not_found(secret.error())) return secret.error();
     return std::string("Secret \"" + ref.name + "\" not found in namespace \"" + ns +
                        "\": create it, or fix spec.database.passwordSecretRef.name");
@@ -226,6 +271,10 @@ kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& back
   if (const auto& pvc = backup.spec.storage.persistent_volume_claim) {
     auto claim = client_.get(kube::resources::persistentvolumeclaims(), ns, pvc->claim_name);
     if (!claim.ok()) {
+      if (kube::is_permanent(claim.error()) && !kube::is_not_found(claim.error())) {
+        return "Could not read PersistentVolumeClaim \"" + pvc->claim_name +
+               "\": " + claim.error().message;
+      }
       if (!kube::is_not_found(claim.error())) return claim.error();
       return std::string("PersistentVolumeClaim \"" + pvc->claim_name +
                          "\" not found in namespace \"" + ns +

@@ -43,6 +43,13 @@ class BackupReconciler {
 
  private:
   kube::Status reconcile_deletion(const api::Backup& backup, const JobView* job);
+  // The API server refused to create `what` with an answer that retrying cannot change: the
+  // Backup ends Failed with the server's words (or, when its namespace is being deleted, quietly).
+  kube::Result<Requeue> fail_for_refusal(const api::Backup& backup, Observation o,
+                                         const std::string& what, const kube::Error& error);
+  // Says in status (and an Event) why the dump could not be deleted; the finalizer stays.
+  kube::Status report_cleanup_failure(const api::Backup& backup, const std::string& why,
+                                      const std::string& cleanup_job);
   // A Job of the Backup's Job name that it does not own: fail the Backup saying so, or wait when
   // it is an earlier namesake's, on its way out.
   kube::Result<Requeue> refuse_foreign_job(const api::Backup& backup, const JobView& job);

@@ -1,27 +1,12 @@
 #include "controller/backup/job_template.h"
 
-#include <openssl/sha.h>
-
-#include <cstdio>
+#include "controller/kube/names.h"
 
 namespace cellar::backup {
 
 using json = nlohmann::json;
 
 namespace {
-
-std::string hex_sha256(const std::string& text, size_t hex_chars) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  std::string out;
-  char buf[3];
-  for (unsigned char b : digest) {
-    std::snprintf(buf, sizeof buf, "%02x", b);
-    out += buf;
-    if (out.size() >= hex_chars) break;
-  }
-  return out.substr(0, hex_chars);
-}
 
 std::string join_path(const std::string& a, const std::string& b) {
   if (a.empty()) return b;
@@ -53,15 +38,14 @@ json container_security_context() {
 }  // namespace
 
 std::string job_name_for(const std::string& backup_name) {
-  if (backup_name.size() <= 63) return backup_name;
-  std::string prefix = backup_name.substr(0, 52);
-  while (!prefix.empty() && (prefix.back() == '-' || prefix.back() == '.')) prefix.pop_back();
-  return prefix + "-" + hex_sha256(backup_name, 10);
+  return kube::fit_name(backup_name, kube::kMaxLabelValue);
 }
 
 std::string dump_file_name(const api::Backup& backup) {
+  // A file name is at most 255 bytes; the uid keeps even a cut name unique.
+  const std::string name = kube::fit_name(backup.meta.name, kMaxDumpBaseName);
   const std::string uid = backup.meta.uid.substr(0, 8);
-  const std::string base = uid.empty() ? backup.meta.name : backup.meta.name + "-" + uid;
+  const std::string base = uid.empty() ? name : name + "-" + uid;
   if (backup.spec.format == api::DumpFormat::kCustom) return base + ".dump";
   const bool compressed = backup.spec.compression_level && *backup.spec.compression_level > 0;
   return base + (compressed ? ".sql.gz" : ".sql");
@@ -102,7 +86,7 @@ json make_dump_job(const api::Backup& backup, const JobOptions& options) {
   }
   envs.push_back(env("CELLAR_TERMINATION_MESSAGE_PATH", kTerminationMessagePath));
 
-  const json labels = {{kBackupLabel, backup.meta.name},
+  const json labels = {{kBackupLabel, kube::label_value_for(backup.meta.name)},
                        {"app.kubernetes.io/name", "cellar-agent"},
                        {"app.kubernetes.io/managed-by", "cellar"}};
   json container = {

@@ -11,7 +11,11 @@
 
 namespace cellar::backup {
 
+// On the Job and its Pods: kube::label_value_for(<Backup name>), which is the name itself up to 63
+// characters. It selects what Cellar made; the way back to the Backup is the Job's ownerReference.
 inline constexpr const char* kBackupLabel = "cellar.dev/backup";
+// How much of the Backup's name a dump file's name keeps (file names are at most 255 bytes).
+inline constexpr size_t kMaxDumpBaseName = 200;
 // Where the Backup's volume is mounted in the agent's container.
 inline constexpr const char* kVolumeMountPath = "/backup";
 inline constexpr const char* kTerminationMessagePath = "/dev/termination-log";
@@ -22,8 +26,8 @@ struct JobOptions {
   std::string agent_image;
 };
 
-// Deterministic and a valid label value (≤ 63 characters): the Backup's name when it fits, else
-// a prefix of it with a hash of the whole name.
+// Deterministic and a valid label value (≤ 63 characters, as the Job controller labels its Pods
+// with it): the Backup's name when it fits, else a prefix of it with a hash of the whole name.
 std::string job_name_for(const std::string& backup_name);
 
 // The dump file's name: the Backup's name and a prefix of its uid, so a Backup re-created under

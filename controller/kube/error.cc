@@ -1,5 +1,6 @@
 #include "controller/kube/error.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace cellar::kube {
@@ -90,6 +91,12 @@ Error Error::from_response(int code, const std::string& body, std::chrono::secon
           seconds->get<long>() > 0) {
         e.retry_after = std::chrono::seconds{seconds->get<long>()};
       }
+      auto causes = details->find("causes");
+      if (causes != details->end() && causes->is_array()) {
+        for (const auto& cause : *causes) {
+          if (cause.is_object()) e.cause_reasons.push_back(string_field(cause, "reason"));
+        }
+      }
     }
   }
   Generic generic = generic_for(code);
@@ -143,6 +150,27 @@ bool is_invalid(const Error& e) {
 
 bool is_retryable(const Error& e) {
   return e.reason == "Transport" || e.code == 429 || e.code >= 500;
+}
+
+bool is_namespace_terminating(const Error& e) {
+  if (!is_forbidden(e)) return false;
+  return std::find(e.cause_reasons.begin(), e.cause_reasons.end(), "NamespaceTerminating") !=
+             e.cause_reasons.end() ||
+         e.message.find("because it is being terminated") != std::string::npos;
+}
+
+bool is_permanent(const Error& e) {
+  if (e.code < 400 || e.code >= 500) return false;
+  switch (e.code) {
+    case 401:
+    case 408:
+    case 409:
+    case 410:
+    case 429:
+      return false;
+    default:
+      return true;
+  }
 }
 
 }  // namespace cellar::kube

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace cellar::kube {
 
@@ -22,6 +23,8 @@ struct Error {
   std::string message;
   // From a Retry-After header or Status.details.retryAfterSeconds; zero when absent.
   std::chrono::seconds retry_after{0};
+  // The reasons of Status.details.causes ("FieldValueInvalid", "NamespaceTerminating", ...).
+  std::vector<std::string> cause_reasons;
 
   // Builds an Error from an HTTP answer, reading a Status body when there is one.
   static Error from_response(int code, const std::string& body,
@@ -43,6 +46,12 @@ bool is_forbidden(const Error& e);
 bool is_invalid(const Error& e);
 // 5xx, 429 and transport failures: worth trying again later.
 bool is_retryable(const Error& e);
+// 403 from the namespace lifecycle: nothing new may be created in a namespace being deleted.
+bool is_namespace_terminating(const Error& e);
+// An answer that asking again cannot change: 400, 403, 404, 405, 413, 415, 422 and the like. Not
+// 401 (credentials are refreshed), 408, 409 (conflicts resolve), 410 (lists are redone), 429, 5xx
+// or a transport failure. What it was about should end with the server's words, not a retry loop.
+bool is_permanent(const Error& e);
 
 // Either a T or an Error. Cheap to move; check ok() before value().
 template <typename T>

@@ -12,6 +12,16 @@ void process_queue(WorkQueue& queue, const ReconcileFn& reconcile) {
       if (*result) queue.add_after(*key, **result);
     } else {
       const Error& error = result.error();
+      if (is_permanent(error)) {
+        // Asking again gets the same answer: a retry loop would only load the server. The
+        // reconciler has said what it could in the object's status; a change to the object, or
+        // to what it refers to, brings the key back.
+        spdlog::error("{}: not retried, the API server's answer cannot change: {}", *key,
+                      error.to_string());
+        queue.forget(*key);
+        queue.done(*key);
+        continue;
+      }
       spdlog::warn("{}: will retry: {}", *key, error.to_string());
       // The server said when it can take more (429 Retry-After): that beats any guess of ours.
       if (error.retry_after.count() > 0) {

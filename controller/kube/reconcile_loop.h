@@ -1,5 +1,7 @@
 // What every controller's workers do, written once: take a key from the queue, reconcile it, and
-// put it back when the reconciler asks (a time) or fails (back-off, or the server's Retry-After).
+// put it back when the reconciler asks (a time) or fails with an error worth retrying (back-off,
+// or the server's Retry-After). An answer that retrying cannot change (kube::is_permanent) is
+// logged and not retried.
 #pragma once
 
 #include <chrono>

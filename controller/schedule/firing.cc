@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "controller/kube/names.h"
 #include "controller/schedule/stable_hash.h"
 
 namespace cellar::schedule {
@@ -54,15 +55,18 @@ ConcurrencyAction concurrency_action(api::ConcurrencyPolicy policy, size_t activ
 }
 
 std::string scheduled_backup_name(const std::string& schedule_name, Instant scheduled) {
-  return schedule_name + "-" +
-         date::format("%Y%m%d%H%M", std::chrono::floor<std::chrono::minutes>(scheduled));
+  const std::string suffix =
+      "-" + date::format("%Y%m%d%H%M", std::chrono::floor<std::chrono::minutes>(scheduled));
+  // The due time stays readable however long the schedule's name is.
+  return kube::fit_name(schedule_name, kube::kMaxObjectName - suffix.size()) + suffix;
 }
 
 std::string triggered_backup_name(const std::string& schedule_name, const std::string& trigger) {
   char hex[9];
   std::snprintf(hex, sizeof hex, "%08llx",
                 static_cast<unsigned long long>(fnv1a64(trigger) & 0xffffffffULL));
-  return schedule_name + "-manual-" + hex;
+  const std::string suffix = std::string("-manual-") + hex;
+  return kube::fit_name(schedule_name, kube::kMaxObjectName - suffix.size()) + suffix;
 }
 
 }  // namespace cellar::schedule

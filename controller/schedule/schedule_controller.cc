@@ -14,12 +14,17 @@ kube::InformerOptions namespaced(const std::string& ns) {
   return o;
 }
 
-void enqueue_schedule_of(kube::WorkQueue& queue, const api::Backup& backup) {
-  auto it = backup.meta.labels.find(api::kScheduleLabel);
-  if (it != backup.meta.labels.end()) queue.add(backup.meta.ns + "/" + it->second);
-}
-
 }  // namespace
+
+void ScheduleController::enqueue_schedule_of(const api::Backup& backup) {
+  auto it = backup.meta.labels.find(api::kScheduleLabel);
+  if (it == backup.meta.labels.end()) return;
+  // The label may be a cut name: the schedule's index maps it back.
+  for (const api::BackupSchedule& s :
+       schedules_.by_index(kSchedulesByLabel, backup.meta.ns + "/" + it->second)) {
+    queue_.add(s.meta.key());
+  }
+}
 
 ScheduleController::ScheduleController(kube::Client& client, kube::EventRecorder& events,
                                        kube::Informer<api::Backup>& backups,
@@ -36,22 +41,25 @@ ScheduleController::ScheduleController(kube::Client& client, kube::EventRecorder
     if (it == b.meta.labels.end()) return std::vector<std::string>{};
     return std::vector<std::string>{b.meta.ns + "/" + it->second};
   });
+  schedules_.add_index(kSchedulesByLabel, [](const api::BackupSchedule& s) {
+    return std::vector<std::string>{schedule_label_key(s.meta.ns, s.meta.name)};
+  });
   auto enqueue = [this](const api::BackupSchedule& s) { queue_.add(s.meta.key()); };
   schedules_.on_add(enqueue);
   schedules_.on_update(
       [enqueue](const api::BackupSchedule&, const api::BackupSchedule& now) { enqueue(now); });
   // A deleted schedule is enqueued so the reconciler forgets what it remembered of it.
   schedules_.on_delete(enqueue);
-  backups.on_add([this](const api::Backup& b) { enqueue_schedule_of(queue_, b); });
+  backups.on_add([this](const api::Backup& b) { enqueue_schedule_of(b); });
   backups.on_update([this](const api::Backup& old, const api::Backup& now) {
     // A schedule cares about a Backup's phase, its being deleted and its going; the Backup
     // controller's own writes in between (conditions, the finalizer) change nothing of that.
     if (old.status.phase != now.status.phase || old.meta.being_deleted != now.meta.being_deleted ||
         old.meta.labels != now.meta.labels || old.spec.cancel != now.spec.cancel) {
-      enqueue_schedule_of(queue_, now);
+      enqueue_schedule_of(now);
     }
   });
-  backups.on_delete([this](const api::Backup& b) { enqueue_schedule_of(queue_, b); });
+  backups.on_delete([this](const api::Backup& b) { enqueue_schedule_of(b); });
 }
 
 ScheduleController::~ScheduleController() {

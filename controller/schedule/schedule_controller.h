@@ -36,6 +36,8 @@ class ScheduleController {
 
  private:
   void work();
+  // Enqueues the schedule whose cellar.dev/schedule label the Backup carries.
+  void enqueue_schedule_of(const api::Backup& backup);
 
   ScheduleControllerOptions options_;
   kube::Informer<api::BackupSchedule> schedules_;

@@ -226,6 +226,13 @@ class Planner {
 
   void set_ready() {
     const OwnedBackup* last = newest_finished(in_.backups);
+    const api::Condition* ready_now = api::find_condition(s_.status.conditions, "Ready");
+    if (ready_now && ready_now->reason == kBackupRejected && plan_.create.empty() &&
+        ready_now->observed_generation == s_.meta.generation) {
+      // The API server refused the last Backup made from this spec: that stays the news until
+      // the spec changes or a Backup is made.
+      return;
+    }
     if (last && last->phase == api::Phase::kFailed) {
       ready("False", "BackupFailed", "Backup " + last->name + " failed: " + last->message);
     } else if (s_.spec.suspend) {
@@ -261,6 +268,20 @@ OwnedBackup owned_backup(const api::Backup& backup) {
 
 SchedulePlan plan_schedule(const ScheduleInput& input) {
   return Planner(input).run();
+}
+
+void reject_backup(SchedulePlan& plan, const api::BackupSchedule& schedule,
+                   const BackupOrigin& origin, const std::string& server_message,
+                   std::chrono::system_clock::time_point now) {
+  std::erase(plan.status.active, origin.name);
+  if (plan.status.last_backup == origin.name) plan.status.last_backup = schedule.status.last_backup;
+  const std::string message = "The API server refused Backup " + origin.name + ": " +
+                              server_message +
+                              ". Fix spec.backupTemplate; the next due time tries again";
+  api::set_condition(plan.status.conditions,
+                     {"Ready", "False", schedule.meta.generation, "", kBackupRejected, message},
+                     format_rfc3339(now));
+  plan.events.push_back({"Warning", kBackupRejected, message});
 }
 
 kube::Event created_event(const BackupOrigin& origin) {

@@ -52,6 +52,17 @@ struct SchedulePlan {
 
 SchedulePlan plan_schedule(const ScheduleInput& input);
 
+// The Ready reason (and Event) when the API server refused a Backup the plan made.
+inline constexpr const char* kBackupRejected = "BackupRejected";
+
+// Amends `plan` after the API server refused `origin` with an answer retrying cannot change (422
+// from the Backup's schema or rules, 403): it is not active, Ready turns False with the server's
+// words (and stays so until the spec changes or a Backup is made), and a Warning Event says it.
+// The due time or trigger counts as dealt with, so it is not retried in a loop.
+void reject_backup(SchedulePlan& plan, const api::BackupSchedule& schedule,
+                   const BackupOrigin& origin, const std::string& server_message,
+                   std::chrono::system_clock::time_point now);
+
 // The Event "BackupCreated" for a Backup the plan made, naming its due time or trigger.
 kube::Event created_event(const BackupOrigin& origin);
 

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "controller/backup/backup_reconciler.h"
+#include "controller/kube/names.h"
 
 namespace cellar::schedule {
 
@@ -26,6 +27,10 @@ std::optional<uint64_t> as_number(const std::string& rv) {
 
 }  // namespace
 
+std::string schedule_label_key(const std::string& ns, const std::string& name) {
+  return ns + "/" + kube::label_value_for(name);
+}
+
 kube::Resource backup_schedules_resource() {
   return {api::kGroup, api::kVersion, "backupschedules", true};
 }
@@ -37,7 +42,8 @@ ScheduleReconciler::ScheduleReconciler(kube::Client& client, kube::EventRecorder
 kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const std::string& key) {
   std::optional<api::BackupSchedule> cached = caches_.schedules.get(key);
   if (!cached || cached->meta.being_deleted) {
-    // Its Backups go with it (ownerReferences); nothing of ours is left to do.
+    // Its Backups stay (or, with backupOwnerReference: schedule, go with it through their
+    // ownerReferences); nothing of ours is left to do.
     std::lock_guard lock(mu_);
     expectations_.erase(key);
     return Requeue{};
@@ -53,7 +59,15 @@ kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const st
 
   for (const BackupOrigin& origin : plan.create) {
     bool created = false;
-    if (auto s = create_backup(schedule, origin, created); !s.ok()) return s.error();
+    if (auto s = create_backup(schedule, origin, created); !s.ok()) {
+      const kube::Error& error = s.error();
+      if (!kube::is_permanent(error)) return error;
+      if (kube::is_namespace_terminating(error)) return Requeue{};  // the schedule goes with it
+      spdlog::error("{}: the API server refused Backup {}: {}", key, origin.name,
+                    error.to_string());
+      reject_backup(plan, schedule, origin, error.message, now);
+      continue;
+    }
     if (created) record(schedule, created_event(origin));
   }
   // The new run first, then the cancel of the one it replaces: the due time is met to the
@@ -106,12 +120,14 @@ bool ScheduleReconciler::cache_behind_own_status_write(const std::string& key,
 
 std::vector<OwnedBackup> ScheduleReconciler::owned_backups(const api::BackupSchedule& schedule) {
   std::vector<OwnedBackup> owned;
-  for (const api::Backup& b :
-       caches_.backups.by_index(kBackupsBySchedule, schedule.meta.ns + "/" + schedule.meta.name)) {
+  for (const api::Backup& b : caches_.backups.by_index(
+           kBackupsBySchedule, schedule_label_key(schedule.meta.ns, schedule.meta.name))) {
+    // The label ties a Backup to the schedule of that name, whichever incarnation made it: a
+    // schedule deleted and applied again (a GitOps rename back, a re-install) takes up its
+    // history. A Backup another owner controls (an earlier namesake's, with
+    // backupOwnerReference: schedule, on its way out) is not ours to count, cancel or delete.
     const api::OwnerReference* ref = b.meta.controller_ref();
-    // A Backup that merely carries the label (a person's, or an earlier namesake's) is not ours
-    // to count, cancel or delete.
-    if (ref && ref->uid == schedule.meta.uid) owned.push_back(owned_backup(b));
+    if (!ref || ref->uid == schedule.meta.uid) owned.push_back(owned_backup(b));
   }
   std::lock_guard lock(mu_);
   auto it = expectations_.find(schedule.meta.key());

@@ -21,8 +21,14 @@
 
 namespace cellar::schedule {
 
-// Index of the Backup cache: "namespace/schedule" from each Backup's cellar.dev/schedule label.
+// Index of the Backup cache: "namespace/<label value>" from each Backup's cellar.dev/schedule
+// label.
 inline constexpr const char* kBackupsBySchedule = "schedule";
+// Index of the schedule cache, by the same key: "namespace/<cellar.dev/schedule label value>".
+inline constexpr const char* kSchedulesByLabel = "label";
+
+// The key both indexes use for the schedule `name` in `ns`.
+std::string schedule_label_key(const std::string& ns, const std::string& name);
 
 kube::Resource backup_schedules_resource();
 

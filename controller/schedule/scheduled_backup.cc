@@ -1,6 +1,7 @@
 #include "controller/schedule/scheduled_backup.h"
 
 #include "controller/api/timestamps.h"
+#include "controller/kube/names.h"
 
 namespace cellar::schedule {
 
@@ -15,14 +16,16 @@ json make_backup(const api::BackupSchedule& schedule, const BackupOrigin& origin
   json meta = {
       {"name", origin.name},
       {"namespace", schedule.meta.ns},
-      {"labels", {{api::kScheduleLabel, schedule.meta.name}}},
-      {"ownerReferences", json::array({{{"apiVersion", api::kApiVersion},
-                                        {"kind", "BackupSchedule"},
-                                        {"name", schedule.meta.name},
-                                        {"uid", schedule.meta.uid},
-                                        {"controller", true},
-                                        {"blockOwnerDeletion", true}}})},
+      {"labels", {{api::kScheduleLabel, kube::label_value_for(schedule.meta.name)}}},
   };
+  if (schedule.spec.backup_owner_reference == api::BackupOwnerReference::kSchedule) {
+    meta["ownerReferences"] = json::array({{{"apiVersion", api::kApiVersion},
+                                            {"kind", "BackupSchedule"},
+                                            {"name", schedule.meta.name},
+                                            {"uid", schedule.meta.uid},
+                                            {"controller", true},
+                                            {"blockOwnerDeletion", true}}});
+  }
   if (!annotations.empty()) meta["annotations"] = annotations;
   if (schedule.spec.backup_template.deletion_policy == api::DeletionPolicy::kDelete) {
     meta["finalizers"] = json::array({api::kDumpFinalizer});

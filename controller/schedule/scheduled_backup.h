@@ -25,9 +25,10 @@ struct BackupOrigin {
 };
 
 // The Backup object: apiVersion/kind, metadata (namespace, name, label cellar.dev/schedule, the
-// origin's annotations, a controller ownerReference to the schedule — so deleting the schedule
-// deletes its Backups — and, when the template's deletionPolicy is Delete, the dump finalizer
-// already set, which spares the Backup controller a write) and spec (the template).
+// origin's annotations, a controller ownerReference to the schedule only when
+// spec.backupOwnerReference is `schedule` — so deleting the schedule deletes its Backups only when
+// asked to — and, when the template's deletionPolicy is Delete, the dump finalizer already set,
+// which spares the Backup controller a write) and spec (the template).
 nlohmann::json make_backup(const api::BackupSchedule& schedule, const BackupOrigin& origin);
 
 // The time retention places a Backup at: its cellar.dev/scheduled-at annotation, else its

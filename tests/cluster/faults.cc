@@ -21,6 +21,18 @@ ApiError injected_error(int code, int retry_after_seconds) {
       error.reason = "Timeout";
       error.message = "The server was unable to return a response in the time allotted";
       break;
+    case 403:
+      error.reason = "Forbidden";
+      error.message = "injected fault";
+      break;
+    case 404:
+      error.reason = "NotFound";
+      error.message = "injected fault";
+      break;
+    case 422:
+      error.reason = "Invalid";
+      error.message = "injected fault";
+      break;
     default:
       error.reason = code >= 500 ? "InternalError" : "BadRequest";
       error.message = "injected fault";

@@ -302,5 +302,58 @@ TEST_F(BackupE2E, FailedDumpDeletionKeepsTheBackupAndSaysWhy) {
   EXPECT_FALSE(fs::exists(file));
 }
 
+// Any legal name works: the Job's name and the cellar.dev/backup label on it and its Pods are cut
+// to 63 characters (kube-apiserver refuses longer label values with 422).
+TEST_F(BackupE2E, ABackupWithASeventyCharacterNameCompletes) {
+  const std::string name = "orders-before-the-spring-migration-of-the-warehouse-schema-to-v2-0001";
+  ASSERT_EQ(name.size(), 70u);
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_backup(name);
+  ASSERT_TRUE(wait_for_phase(name, "Completed"));
+  const std::string job = status_field(name, ".status.jobName");
+  EXPECT_LE(job.size(), 63u);
+  const std::string label =
+      kubectl({"get", "job/" + job, "-o", "jsonpath={.metadata.labels.cellar\\.dev/backup}"});
+  EXPECT_EQ(label, job);
+  EXPECT_EQ(kubectl({"get", "job/" + job, "-o", "jsonpath={.metadata.ownerReferences[0].name}"}),
+            name);
+  EXPECT_GT(std::stoll(status_field(name, ".status.sizeBytes")), 0);
+}
+
+// An answer retrying cannot change ends the Backup Failed with the server's words, and then
+// nothing more is written: no retry loop.
+TEST_F(BackupE2E, AJobTheApiServerRefusesFailsTheBackupWithoutRetrying) {
+  apply_secret_and_claim("s3cret-app-pw");
+  auto fault = cluster_->post_hook(
+      "faults", {{"failNext",
+                  {{"count", 1},
+                   {"code", 422},
+                   {"method", "POST"},
+                   {"pathPrefix", "/apis/batch/v1/namespaces/" + ns_ + "/jobs"}}}});
+  ASSERT_TRUE(fault.ok()) << fault.error().to_string();
+  apply_backup("refused");
+  ASSERT_TRUE(wait_for_phase("refused", "Failed"));
+  EXPECT_EQ(status_field("refused", ".status.message"),
+            "The API server refused Job refused: injected fault");
+  EXPECT_EQ(kubectl({"get", "jobs", "-o", "name"}), "");
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  reset_stats();
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  EXPECT_EQ(controller_writes(), 0);
+}
+
+// The namespace lifecycle forbids new objects (the dump's cleanup Job) in a namespace being
+// deleted: the Backup's finalizer must still let go, or the namespace stays Terminating for good.
+TEST_F(BackupE2E, DeletingTheNamespaceOfADeletePolicyBackupFinishes) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_backup("last-one", "  deletionPolicy: Delete\n");
+  ASSERT_TRUE(wait_for_phase("last-one", "Completed"));
+  CommandResult deleted = cluster_->kubectl({"delete", "namespace", ns_, "--timeout=60s"});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.describe();
+  CommandResult gone = cluster_->kubectl({"get", "namespace", ns_});
+  EXPECT_NE(gone.exit_code, 0) << gone.describe();
+  EXPECT_NE(gone.err.find("NotFound"), std::string::npos) << gone.describe();
+}
+
 }  // namespace
 }  // namespace cellar::testing

@@ -534,8 +534,25 @@ TEST_F(ScheduleE2E, IdleScheduleControllerMakesNoWrites) {
   EXPECT_EQ(controller_writes(), 0);
 }
 
-TEST_F(ScheduleE2E, DeletingTheScheduleDeletesItsBackupsAndTheirDumps) {
-  apply_schedule("gone", "@yearly", "", "one");
+// backupOwnerReference defaults to none: deleting a schedule (a GitOps prune, a rename) leaves its
+// Backups and their dumps.
+TEST_F(ScheduleE2E, DeletingTheScheduleLeavesItsBackupsAndTheirDumps) {
+  apply_schedule("kept", "@yearly", "  retention: {keepLast: 1}\n", "one");
+  const std::string made = wait_for_triggered("kept", "one");
+  ASSERT_FALSE(made.empty());
+  ASSERT_TRUE(wait_for_phase(made, "Completed"));
+  ASSERT_EQ(files_in(claim_folder() + "/kept").size(), 1u);
+  EXPECT_FALSE(get_backup(made)["metadata"].contains("ownerReferences"));
+
+  kubectl({"delete", "backupschedule/kept", "--timeout=60s"});
+  std::this_thread::sleep_for(seconds(3));  // what a cascade would have done, it has done
+  EXPECT_TRUE(backup_exists(made));
+  EXPECT_EQ(status_field(made, ".status.phase"), "Completed");
+  EXPECT_EQ(files_in(claim_folder() + "/kept").size(), 1u);
+}
+
+TEST_F(ScheduleE2E, WithBackupOwnerReferenceScheduleDeletingItDeletesItsBackupsAndTheirDumps) {
+  apply_schedule("gone", "@yearly", "  backupOwnerReference: schedule\n", "one");
   const std::string made = wait_for_triggered("gone", "one");
   ASSERT_FALSE(made.empty());
   ASSERT_TRUE(wait_for_phase(made, "Completed"));
@@ -545,6 +562,28 @@ TEST_F(ScheduleE2E, DeletingTheScheduleDeletesItsBackupsAndTheirDumps) {
   CommandResult gone = kubectl_result({"wait", "--for=delete", "backup/" + made, "--timeout=60s"});
   EXPECT_TRUE(gone.exit_code == 0 || !backup_exists(made)) << gone.describe();
   EXPECT_EQ(files_in(claim_folder() + "/gone").size(), 0u);
+}
+
+// Names a schedule derives (<schedule>-<yyyymmddhhmm>, <schedule>-manual-<hash>, the Job, the
+// labels) stay legal whatever the schedule's own legal name.
+TEST_F(ScheduleE2E, AScheduleWithAFiftyFiveCharacterNameMakesBackupsThatComplete) {
+  const std::string name = "warehouse-orders-nightly-to-the-cold-storage-claim-0001";
+  ASSERT_EQ(name.size(), 55u);
+  apply_schedule(name, "@yearly", "  retention: {keepLast: 1}\n", "first");
+  const std::string first = wait_for_triggered(name, "first");
+  ASSERT_FALSE(first.empty());
+  EXPECT_GT(first.size(), 63u);
+  ASSERT_TRUE(wait_for_phase(first, "Completed"));
+  // Retention finds it by the label: a second Backup prunes the first.
+  trigger(name, "second");
+  const std::string second = wait_for_triggered(name, "second");
+  ASSERT_FALSE(second.empty());
+  ASSERT_TRUE(wait_for_phase(second, "Completed"));
+  EXPECT_TRUE(eventually([&] { return !backup_exists(first); }, 30));
+  EXPECT_TRUE(eventually([&] { return files_in(claim_folder() + "/" + name).size() == 1; }, 30));
+  const nlohmann::json ready = ready_condition(name);
+  EXPECT_EQ(ready.value("status", ""), "True") << ready.dump();
+  EXPECT_EQ(schedule_field(name, ".status.lastBackup"), second);
 }
 
 }  // namespace

@@ -93,6 +93,27 @@ TEST_F(JobTemplateTest, PlainDumpsAreSqlFiles) {
   EXPECT_EQ(dump_location(api::parse_backup(doc_)), "pvc://backups/orders/nightly-0a1b2c3d.sql.gz");
 }
 
+TEST_F(JobTemplateTest, ALongNameGivesValidLabelValuesOnJobAndPod) {
+  // Kubernetes names go up to 253 characters; label values, and Job names, only to 63.
+  const std::string name = std::string(70, 'b') + ".shop-" + std::string(60, 'c');
+  doc_["metadata"]["name"] = name;
+  json j = job();
+  const std::string label = j["metadata"]["labels"]["cellar.dev/backup"];
+  EXPECT_EQ(label.size(), 63u);
+  EXPECT_EQ(label, job_name_for(name));
+  EXPECT_EQ(j["metadata"]["name"], label);
+  EXPECT_EQ(j["spec"]["template"]["metadata"]["labels"]["cellar.dev/backup"], label);
+  // The way back to the Backup is the ownerReference, which keeps the whole name.
+  EXPECT_EQ(j["metadata"]["ownerReferences"][0]["name"], name);
+}
+
+TEST_F(JobTemplateTest, ALongNameGivesAFileNameThatFits) {
+  doc_["metadata"]["name"] = std::string(250, 'd');
+  const std::string file = dump_file_name(api::parse_backup(doc_));
+  EXPECT_LE(file.size(), 255u);
+  EXPECT_TRUE(file.ends_with("-0a1b2c3d.dump")) << file;
+}
+
 TEST(JobNameTest, ShortNamesAreKeptLongOnesHashed) {
   EXPECT_EQ(job_name_for("nightly"), "nightly");
   const std::string long_name(80, 'a');

@@ -84,6 +84,34 @@ TEST(ErrorTest, ServerErrorsAreRetryable) {
   EXPECT_TRUE(is_retryable(Error::transport("connection refused")));
 }
 
+TEST(ErrorTest, PermanentAnswersAreTheOnesRetryingCannotChange) {
+  EXPECT_TRUE(is_permanent(answer(422, "Invalid")));
+  EXPECT_TRUE(is_permanent(answer(400, "BadRequest")));
+  EXPECT_TRUE(is_permanent(answer(403, "Forbidden")));
+  EXPECT_TRUE(is_permanent(answer(404, "NotFound")));
+  EXPECT_FALSE(is_permanent(answer(401, "Unauthorized")));  // credentials get refreshed
+  EXPECT_FALSE(is_permanent(answer(409, "Conflict")));
+  EXPECT_FALSE(is_permanent(answer(409, "AlreadyExists")));
+  EXPECT_FALSE(is_permanent(answer(410, "Expired")));
+  EXPECT_FALSE(is_permanent(answer(429, "TooManyRequests")));
+  EXPECT_FALSE(is_permanent(answer(500, "InternalError")));
+  EXPECT_FALSE(is_permanent(Error::transport("connection refused")));
+}
+
+TEST(ErrorTest, NamespaceTerminatingIsReadFromTheCause) {
+  // kube-apiserver's NamespaceLifecycle admission answer.
+  Error e = Error::from_response(
+      403, R"({"kind":"Status","status":"Failure","reason":"Forbidden","code":403,
+              "message":"jobs.batch \"x\" is forbidden: unable to create new content in namespace shop because it is being terminated",
+              "details":{"name":"x","group":"batch","kind":"jobs","causes":[
+                {"reason":"NamespaceTerminating","message":"namespace shop is being terminated",
+                 "field":"metadata.namespace"}]}})");
+  EXPECT_TRUE(is_namespace_terminating(e));
+  EXPECT_EQ(e.cause_reasons, std::vector<std::string>{"NamespaceTerminating"});
+  EXPECT_TRUE(is_permanent(e));
+  EXPECT_FALSE(is_namespace_terminating(answer(403, "Forbidden")));
+}
+
 TEST(ErrorTest, BodyWithoutStatusInfersTheReasonFromTheCode) {
   Error e = Error::from_response(404, "404 page not found");
   EXPECT_EQ(e.reason, "NotFound");

@@ -95,6 +95,21 @@ TEST(BackupNameTest, ScheduledNamesUseTheUtcMinute) {
             "nightly-202611210100");
 }
 
+TEST(BackupNameTest, ALongScheduleNameStillGivesALegalBackupName) {
+  const auto due = *api::parse_rfc3339("2026-11-21T01:00:00Z");
+  const std::string name(250, 's');
+  const std::string scheduled = scheduled_backup_name(name, due);
+  EXPECT_EQ(scheduled.size(), 253u);
+  EXPECT_TRUE(scheduled.ends_with("-202611210100")) << scheduled;
+  EXPECT_NE(scheduled, scheduled_backup_name(name + "t", due));
+  const std::string manual = triggered_backup_name(name, "v1");
+  EXPECT_EQ(manual.size(), 253u);
+  EXPECT_NE(manual.find("-manual-"), std::string::npos);
+  // 55 characters fit whole.
+  EXPECT_EQ(scheduled_backup_name(std::string(55, 's'), due),
+            std::string(55, 's') + "-202611210100");
+}
+
 TEST(BackupNameTest, OneNamePerTriggerValue) {
   const std::string a = triggered_backup_name("nightly", "2026-11-21 before upgrade");
   EXPECT_EQ(a, triggered_backup_name("nightly", "2026-11-21 before upgrade"));

@@ -318,6 +318,39 @@ TEST_F(SchedulePlanTest, ANewestFailureMakesTheScheduleNotReadyUntilASuccess) {
   EXPECT_EQ(ready(plan("2026-11-21T12:01:30Z")).status, "True");
 }
 
+TEST_F(SchedulePlanTest, ARefusedBackupMakesTheScheduleNotReadyWithTheServersWords) {
+  schedule_.status.last_backup = "nightly-202611211159";
+  schedule_.status.last_schedule_time = "2026-11-21T11:59:00Z";
+  SchedulePlan p = plan("2026-11-21T12:00:00.004Z");
+  ASSERT_EQ(created(p), Names({"nightly-202611211200"}));
+  reject_backup(p, schedule_, p.create[0], "Backup.cellar.dev \"x\" is invalid: spec: Forbidden",
+                at("2026-11-21T12:00:00.010Z"));
+  EXPECT_EQ(p.status.active, Names{});
+  EXPECT_EQ(p.status.last_backup, "nightly-202611211159");
+  // The due time counts as dealt with: it is not tried again in a loop.
+  EXPECT_EQ(p.status.last_schedule_time, "2026-11-21T12:00:00Z");
+  EXPECT_EQ(ready(p).status, "False");
+  EXPECT_EQ(ready(p).reason, "BackupRejected");
+  EXPECT_EQ(ready(p).message,
+            "The API server refused Backup nightly-202611211200: Backup.cellar.dev \"x\" is "
+            "invalid: spec: Forbidden. Fix spec.backupTemplate; the next due time tries again");
+  EXPECT_EQ(reasons(p), Names({"BackupRejected"}));
+  EXPECT_EQ(p.events.back().type, "Warning");
+
+  // A pass with nothing to make keeps saying so; one that makes a Backup, or a changed spec, ends
+  // it.
+  schedule_.status = p.status;
+  SchedulePlan later = plan("2026-11-21T12:00:30Z");
+  EXPECT_TRUE(later.create.empty());
+  EXPECT_EQ(ready(later).reason, "BackupRejected");
+  EXPECT_EQ(later.status, schedule_.status);
+  SchedulePlan next = plan("2026-11-21T12:01:00.002Z");
+  EXPECT_EQ(created(next), Names({"nightly-202611211201"}));
+  EXPECT_EQ(ready(next).status, "True");
+  schedule_.meta.generation = 3;
+  EXPECT_EQ(ready(plan("2026-11-21T12:00:30Z")).reason, "Scheduled");
+}
+
 TEST_F(SchedulePlanTest, ABackupBeingDeletedIsNotActive) {
   schedule_.status.last_schedule_time = "2026-11-21T12:00:00Z";
   add("nightly-202611211200", api::Phase::kInProgress, "2026-11-21T12:00:00Z");

@@ -7,11 +7,12 @@
 namespace cellar::schedule {
 namespace {
 
-api::BackupSchedule nightly(const char* deletion_policy) {
+api::BackupSchedule nightly(const char* deletion_policy, const char* owner_reference = nullptr,
+                            const std::string& name = "nightly") {
   nlohmann::json object = {
       {"apiVersion", "cellar.dev/v1alpha1"},
       {"kind", "BackupSchedule"},
-      {"metadata", {{"name", "nightly"}, {"namespace", "shop"}, {"uid", "sched-uid"}}},
+      {"metadata", {{"name", name}, {"namespace", "shop"}, {"uid", "sched-uid"}}},
       {"spec",
        {{"schedule", "0 2 * * *"},
         {"backupTemplate",
@@ -22,10 +23,11 @@ api::BackupSchedule nightly(const char* deletion_policy) {
             {"passwordSecretRef", {{"name", "db"}, {"key", "password"}}}}},
           {"storage", {{"persistentVolumeClaim", {{"claimName", "dumps"}}}}}}}}}};
   if (deletion_policy) object["spec"]["backupTemplate"]["deletionPolicy"] = deletion_policy;
+  if (owner_reference) object["spec"]["backupOwnerReference"] = owner_reference;
   return api::parse_backup_schedule(object);
 }
 
-TEST(ScheduledBackupTest, CarriesLabelOwnerTimeAndTemplate) {
+TEST(ScheduledBackupTest, CarriesLabelTimeAndTemplate) {
   const auto s = nightly(nullptr);
   ASSERT_TRUE(s.spec_errors.empty());
   auto t = *api::parse_rfc3339("2026-11-21T02:00:00Z");
@@ -38,16 +40,44 @@ TEST(ScheduledBackupTest, CarriesLabelOwnerTimeAndTemplate) {
   EXPECT_EQ(meta["labels"]["cellar.dev/schedule"], "nightly");
   EXPECT_EQ(meta["annotations"]["cellar.dev/scheduled-at"], "2026-11-21T02:00:00Z");
   EXPECT_FALSE(meta["annotations"].contains("cellar.dev/trigger"));
-  ASSERT_EQ(meta["ownerReferences"].size(), 1u);
-  EXPECT_EQ(meta["ownerReferences"][0]["kind"], "BackupSchedule");
-  EXPECT_EQ(meta["ownerReferences"][0]["uid"], "sched-uid");
-  EXPECT_EQ(meta["ownerReferences"][0]["controller"], true);
+  // backupOwnerReference defaults to none: the Backup outlives its schedule.
+  EXPECT_FALSE(meta.contains("ownerReferences"));
   // Scheduled dumps default to Delete, so the finalizer that removes the file is there at birth.
   EXPECT_EQ(meta["finalizers"], nlohmann::json::array({"cellar.dev/delete-dump"}));
   EXPECT_EQ(b["spec"]["deletionPolicy"], "Delete");
   EXPECT_EQ(b["spec"]["database"]["host"], "db.shop");
   EXPECT_EQ(b["spec"]["storage"]["persistentVolumeClaim"]["claimName"], "dumps");
   EXPECT_EQ(b["spec"]["cancel"], false);
+}
+
+TEST(ScheduledBackupTest, OwnedByTheScheduleOnlyWhenAskedTo) {
+  const auto s = nightly(nullptr, "schedule");
+  ASSERT_TRUE(s.spec_errors.empty());
+  nlohmann::json meta = make_backup(s, {"nightly-202611210200", {}, ""})["metadata"];
+  ASSERT_EQ(meta["ownerReferences"].size(), 1u);
+  EXPECT_EQ(meta["ownerReferences"][0]["kind"], "BackupSchedule");
+  EXPECT_EQ(meta["ownerReferences"][0]["name"], "nightly");
+  EXPECT_EQ(meta["ownerReferences"][0]["uid"], "sched-uid");
+  EXPECT_EQ(meta["ownerReferences"][0]["controller"], true);
+  EXPECT_FALSE(
+      make_backup(nightly(nullptr, "none"), {"n", {}, ""})["metadata"].contains("ownerReferences"));
+}
+
+TEST(ScheduledBackupTest, AnUnknownOwnerReferencePolicyIsASpecError) {
+  const auto s = nightly(nullptr, "always");
+  ASSERT_EQ(s.spec_errors.size(), 1u);
+  EXPECT_EQ(s.spec_errors[0],
+            "spec.backupOwnerReference must be one of none, schedule (it is \"always\")");
+}
+
+TEST(ScheduledBackupTest, ALongScheduleNameGivesAValidLabelValue) {
+  const std::string name(70, 'n');
+  nlohmann::json meta = make_backup(nightly(nullptr, nullptr, name), {"x", {}, ""})["metadata"];
+  const std::string label = meta["labels"]["cellar.dev/schedule"];
+  EXPECT_EQ(label.size(), 63u);
+  EXPECT_EQ(label.substr(0, 52), name.substr(0, 52));
+  EXPECT_NE(label, make_backup(nightly(nullptr, nullptr, name + "x"),
+                               {"x", {}, ""})["metadata"]["labels"]["cellar.dev/schedule"]);
 }
 
 TEST(ScheduledBackupTest, RetainHasNoFinalizerAndATriggerIsCopied) {
