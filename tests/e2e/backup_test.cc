@@ -305,7 +305,7 @@ TEST_F(BackupE2E, FailedDumpDeletionKeepsTheBackupAndSaysWhy) {
 // Any legal name works: the Job's name and the cellar.dev/backup label on it and its Pods are cut
 // to 63 characters (kube-apiserver refuses longer label values with 422).
 TEST_F(BackupE2E, ABackupWithASeventyCharacterNameCompletes) {
-  const std::string name = "orders-before-the-spring-migration-of-the-warehouse-schema-to-v2-0001";
+  const std::string name = "orders-before-the-spring-migration-of-the-warehouse-schema-to-v2-00001";
   ASSERT_EQ(name.size(), 70u);
   apply_secret_and_claim("s3cret-app-pw");
   apply_backup(name);
