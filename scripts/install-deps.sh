@@ -13,7 +13,7 @@ packages=(
   googletest libgtest-dev libgmock-dev
   nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev
   postgresql postgresql-client bubblewrap util-linux tzdata procps ca-certificates
-  python3-botocore awscli
+  python3-botocore awscli openssl
 )
 # Node and npm for s3rver: any node that has npm will do (some machines carry a newer Node.js whose
 # package provides npm and conflicts with Debian's npm package), else Debian's.

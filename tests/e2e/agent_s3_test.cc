@@ -37,11 +37,12 @@ constexpr uint64_t kMiB = 1024 * 1024;
 
 class AgentS3Test : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  static void SetUpTestSuite() { start_servers(false); }
+  static void start_servers(bool tls) {
     std::string error;
     postgres_ = PostgresServer::start(&error).release();
     ASSERT_NE(postgres_, nullptr) << error;
-    s3_ = S3Server::start(&error).release();
+    s3_ = S3Server::start(&error, tls).release();
     ASSERT_NE(s3_, nullptr) << error;
     s3_->create_bucket(kBucket);
     postgres_->create_role("app", kAppPassword);
@@ -341,6 +342,29 @@ TEST_F(AgentS3Test, DeleteWithAWrongSecretFailsInS3sWords) {
   ClientResult run = postgres_->run_client(argv, agent_env({"AWS_SECRET_ACCESS_KEY=wrong-one"}));
   EXPECT_EQ(run.exit_code, 1) << run.describe();
   EXPECT_THAT(error(), HasSubstr("S3 SignatureDoesNotMatch"));
+}
+
+// The same front serving HTTPS with a self-signed certificate, as a private MinIO or Ceph would.
+class AgentS3TlsTest : public AgentS3Test {
+ protected:
+  static void SetUpTestSuite() { start_servers(true); }
+};
+
+TEST_F(AgentS3TlsTest, TheCaFileVerifiesAPrivateEndpoint) {
+  ASSERT_THAT(s3_->endpoint(), ::testing::StartsWith("https://"));
+  ClientResult run = dump({"CELLAR_S3_CA_FILE=" + s3_->ca_file()});
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  EXPECT_EQ(sha256_of(download()), message()["sha256"]);
+}
+
+TEST_F(AgentS3TlsTest, AnUntrustedCertificateFailsWithCurlsWordsAtOnce) {
+  auto start = std::chrono::steady_clock::now();
+  ClientResult run = dump();
+  EXPECT_EQ(run.exit_code, 1) << run.describe();
+  EXPECT_THAT(error(), HasSubstr("S3 request failed: SSL certificate problem"));
+  // A certificate that does not verify is not retried.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds{5});
+  EXPECT_TRUE(head().is_null());
 }
 
 }  // namespace

@@ -52,11 +52,13 @@ std::string random_secret() {
 
 }  // namespace
 
-std::unique_ptr<S3Server> S3Server::start(std::string* error) {
+std::unique_ptr<S3Server> S3Server::start(std::string* error, bool tls) {
   std::unique_ptr<S3Server> server(new S3Server());
   server->folder_ = std::make_unique<TempDir>("cellar-s3");
   server->secret_access_key_ = random_secret();
-  std::string failure = server->start_store();
+  server->tls_ = tls;
+  std::string failure = tls ? server->make_certificate() : "";
+  if (failure.empty()) failure = server->start_store();
   if (failure.empty()) failure = server->start_front();
   if (!failure.empty()) {
     *error = failure;
@@ -90,12 +92,27 @@ std::string S3Server::start_store() {
   return last_error;
 }
 
+std::string S3Server::make_certificate() {
+  CommandResult made =
+      run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                   "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                   folder_->file("key.pem"), "-out", folder_->file("cert.pem")},
+                  {}, std::chrono::seconds{60});
+  return made.exit_code == 0 ? "" : "cannot make a certificate: " + made.describe();
+}
+
 std::string S3Server::start_front() {
   ChildProcessOptions options;
   // Debian's python3, which has Debian's botocore; a python3 earlier on the PATH may not.
   options.argv = {"/usr/bin/python3", CELLAR_S3_VERIFY_PROXY,
                   "--upstream",       "127.0.0.1:" + std::to_string(store_port_),
                   "--data-dir",       folder_->file("data")};
+  if (tls_) {
+    for (const std::string& arg : {std::string("--tls-cert"), folder_->file("cert.pem"),
+                                   std::string("--tls-key"), folder_->file("key.pem")}) {
+      options.argv.push_back(arg);
+    }
+  }
   options.env = {"S3_VERIFY_ACCESS_KEY_ID=" + access_key_id_,
                  "S3_VERIFY_SECRET_ACCESS_KEY=" + secret_access_key_, "PYTHONUNBUFFERED=1"};
   options.pipe_stdout = true;
@@ -117,7 +134,11 @@ S3Server::~S3Server() {
 }
 
 std::string S3Server::endpoint() const {
-  return "http://127.0.0.1:" + std::to_string(front_port_);
+  return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(front_port_);
+}
+
+std::string S3Server::ca_file() const {
+  return tls_ ? folder_->file("cert.pem") : "";
 }
 
 std::vector<std::string> S3Server::credentials_env() const {
@@ -131,6 +152,10 @@ CommandResult S3Server::s3api(const std::vector<std::string>& args) const {
   argv.insert(argv.end(), args.begin(), args.end());
   for (const char* extra : {"--endpoint-url", "", "--output", "json"}) argv.push_back(extra);
   argv[argv.size() - 3] = endpoint();
+  if (tls_) {
+    argv.push_back("--ca-bundle");
+    argv.push_back(ca_file());
+  }
   std::vector<std::string> env = credentials_env();
   // Nothing from the machine's own AWS configuration may change what the CLI does.
   for (const char* setting :

@@ -17,14 +17,17 @@ namespace cellar::testing {
 
 class S3Server {
  public:
-  // nullptr with `*error` set when either process cannot be started.
-  static std::unique_ptr<S3Server> start(std::string* error);
+  // nullptr with `*error` set when either process cannot be started. With `tls`, the front
+  // serves HTTPS with a certificate for 127.0.0.1 made for it (see ca_file()).
+  static std::unique_ptr<S3Server> start(std::string* error, bool tls = false);
   ~S3Server();
   S3Server(const S3Server&) = delete;
   S3Server& operator=(const S3Server&) = delete;
 
-  // The verifying front: http://127.0.0.1:PORT (path-style addressing).
+  // The verifying front: http[s]://127.0.0.1:PORT (path-style addressing).
   std::string endpoint() const;
+  // With tls: the PEM file that verifies the front's certificate (self-signed); else empty.
+  std::string ca_file() const;
   const std::string& access_key_id() const { return access_key_id_; }
   const std::string& secret_access_key() const { return secret_access_key_; }
   // AWS_ACCESS_KEY_ID=... and AWS_SECRET_ACCESS_KEY=... for a client.
@@ -41,12 +44,14 @@ class S3Server {
   S3Server() = default;
   std::string start_store();
   std::string start_front();
+  std::string make_certificate();
 
   std::unique_ptr<TempDir> folder_;
   std::unique_ptr<ChildProcess> store_;
   std::unique_ptr<ChildProcess> front_;
   int store_port_ = 0;
   int front_port_ = 0;
+  bool tls_ = false;
   std::string access_key_id_ = "AKIDCELLARTEST";
   std::string secret_access_key_;
 };

@@ -26,6 +26,7 @@ itself (it sees every request) and answers those as S3 does:
 Only path-style addressing is served (the bucket is the path's first segment).
 
 Usage: s3_verify_proxy.py --upstream HOST:PORT --data-dir DIR [--port N]
+                          [--tls-cert PEM --tls-key PEM]   (serve HTTPS instead of HTTP)
 Credentials come from the environment: S3_VERIFY_ACCESS_KEY_ID, S3_VERIFY_SECRET_ACCESS_KEY.
 Prints "ready <port>" on stdout once it listens.
 """
@@ -38,6 +39,7 @@ import http.server
 import os
 import re
 import shutil
+import ssl
 import sys
 import threading
 import urllib.parse
@@ -338,8 +340,14 @@ def main():
     parser.add_argument("--upstream", required=True, help="s3rver's HOST:PORT")
     parser.add_argument("--data-dir", required=True, help="s3rver's data folder")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
     server = Server(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     host, port = args.upstream.rsplit(":", 1)
     server.upstream = (host, int(port))
     server.data_dir = args.data_dir
