@@ -4,8 +4,8 @@
 // Why our own signer rather than libcurl's CURLOPT_AWS_SIGV4: a pure function can be held to the
 // published test vectors byte for byte (tests/unit/s3/sigv4_test.cc), its canonical request can be
 // shown when a server says SignatureDoesNotMatch, and S3's rules (no path normalization, a single
-// encoding of the key, x-amz-content-sha256) are ours to state rather than a curl version's to
-// change (curl 7.88's signer, Debian bookworm's, does not sign x-amz-content-sha256 for S3).
+// encoding of the key, a signed x-amz-content-sha256) are stated and tested here rather than left
+// to whatever the installed libcurl's signer does; the HTTP library stays replaceable too.
 //
 // S3 differs from the other services the generic test suite describes:
 // - the path is NOT normalized ("/a/../b" and "//" are distinct keys) and is URI-encoded once
