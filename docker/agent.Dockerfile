@@ -1,10 +1,12 @@
 # cellar-agent: the program Backup Jobs run. It carries a recent pg_dump (PostgreSQL's own Debian
-# packages), because pg_dump refuses servers newer than itself and dumps older ones fine.
+# packages), because pg_dump refuses servers newer than itself and dumps older ones fine, and
+# libcurl (installed by name, so purging the curl program below keeps it) for S3 storage.
 #   docker build -f docker/agent.Dockerfile -t cellar-agent:0.1.0 .
 ARG PG_MAJOR=17
 FROM debian:bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config libcpprest-dev libssl-dev libyaml-cpp-dev libpq-dev \
+      libcurl4-openssl-dev \
       libspdlog-dev nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev \
       googletest libgtest-dev libgmock-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -20,7 +22,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
     echo "deb [signed-by=/usr/share/keyrings/postgresql.gpg] http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
       > /etc/apt/sources.list.d/pgdg.list && \
     apt-get update && apt-get install -y --no-install-recommends \
-      postgresql-client-${PG_MAJOR} libpq5 libssl3 libspdlog1.10 libfmt9 && \
+      postgresql-client-${PG_MAJOR} libpq5 libssl3 libspdlog1.10 libfmt9 libcurl4 && \
     apt-get purge -y curl gnupg && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/controller/agent/cellar-agent /usr/local/bin/cellar-agent
 ENV CELLAR_PG_DUMP=/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump

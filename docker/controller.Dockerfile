@@ -3,6 +3,7 @@
 FROM debian:bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config libcpprest-dev libssl-dev libyaml-cpp-dev libpq-dev \
+      libcurl4-openssl-dev \
       libspdlog-dev nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev \
       googletest libgtest-dev libgmock-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src

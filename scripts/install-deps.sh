@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Installs what Cellar needs to build, test and run its demo on Debian bookworm: the compiler and
-# build tools, the libraries, PostgreSQL (server and pg_dump, for the tests and the demo) and
-# bubblewrap (the test cluster runs Jobs' containers in it). Installs only what is missing, so a
-# second run costs a second.
+# build tools, the libraries, PostgreSQL (server and pg_dump, for the tests and the demo),
+# bubblewrap (the test cluster runs Jobs' containers in it), and the S3 test harness: s3rver (from
+# the npm registry, into tests/support/s3rver/node_modules), python3-botocore (the verifying front
+# recomputes each request's signature with it) and awscli (reads back what the agent stored).
+# Installs only what is missing, so a second run costs a second.
 set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config clang-format
-  libcpprest-dev libssl-dev libyaml-cpp-dev libpq-dev libspdlog-dev
+  libcpprest-dev libssl-dev libyaml-cpp-dev libpq-dev libspdlog-dev libcurl4-openssl-dev
   googletest libgtest-dev libgmock-dev
   nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev
   postgresql postgresql-client bubblewrap util-linux tzdata procps ca-certificates
+  python3-botocore awscli openssl
 )
+# Node and npm for s3rver: any node that has npm will do (some machines carry a newer Node.js whose
+# package provides npm and conflicts with Debian's npm package), else Debian's.
+if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -34,4 +42,14 @@ fi
 # one at /usr/bin/kubectl. Say so plainly when it is missing instead of failing later.
 if ! command -v kubectl >/dev/null; then
   echo "cellar: warning: kubectl not found on PATH; the kubectl tests and the demo need one (1.27+)" >&2
+fi
+
+# s3rver, pinned by tests/support/s3rver/package-lock.json, installed beside it (git-ignored).
+s3rver_dir=tests/support/s3rver
+cd "$(dirname "$0")/.."
+if [[ ! -x $s3rver_dir/node_modules/.bin/s3rver ]] ||
+  ! cmp -s $s3rver_dir/package-lock.json $s3rver_dir/node_modules/.package-lock.json.installed; then
+  echo "cellar: installing s3rver into $s3rver_dir/node_modules"
+  npm ci --prefix "$s3rver_dir" --no-audit --no-fund --loglevel=error
+  cp $s3rver_dir/package-lock.json $s3rver_dir/node_modules/.package-lock.json.installed
 fi

@@ -3,9 +3,14 @@
 #include <charconv>
 #include <cstring>
 #include <set>
+#include <utility>
+
+#include "controller/s3/s3_address.h"
 
 namespace cellar::agent {
 namespace {
+
+using s3::parse_s3_location;
 
 // Each setting is a flag and the environment variable it overrides.
 struct Setting {
@@ -25,9 +30,22 @@ constexpr Setting kSettings[] = {
     {"database", "PGDATABASE"},
     {"user", "PGUSER"},
     {"sslmode", "PGSSLMODE"},
+    {"s3-bucket", "CELLAR_S3_BUCKET"},
+    {"s3-key", "CELLAR_S3_KEY"},
+    {"s3-endpoint", "CELLAR_S3_ENDPOINT"},
+    {"s3-region", "CELLAR_S3_REGION"},
+    {"s3-force-path-style", "CELLAR_S3_FORCE_PATH_STYLE"},
+    {"s3-ca-file", "CELLAR_S3_CA_FILE"},
+    {"s3-part-size", "CELLAR_S3_PART_SIZE"},
 };
 
-const std::set<std::string> kDeleteFlags = {"output", "termination-message-path"};
+// Flags that may stand alone, meaning "true".
+const std::set<std::string> kSwitches = {"s3-force-path-style"};
+
+const std::set<std::string> kDeleteFlags = {"output",    "termination-message-path", "s3-endpoint",
+                                            "s3-region", "s3-force-path-style",      "s3-ca-file"};
+
+constexpr uint64_t kMiB = 1024 * 1024;
 
 struct RawCommand {
   std::string name;
@@ -85,10 +103,16 @@ std::optional<std::string> read_arguments(const std::vector<std::string>& argv,
       return "the password is read only from the PGPASSWORD environment variable, never from a "
              "flag";
     }
+    if (name.find("secret") != std::string::npos || name.find("access-key") != std::string::npos ||
+        name.find("session-token") != std::string::npos) {
+      return "S3 credentials are read only from the AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and "
+             "AWS_SESSION_TOKEN environment variables, never from a flag";
+    }
     if (find_setting(name) == nullptr) return "unknown flag --" + name;
     if (raw->name == "delete" && kDeleteFlags.count(name) == 0) {
       return "flag --" + name + " does not apply to delete";
     }
+    if (!value && kSwitches.count(name) != 0) value = "true";
     if (!value) {
       if (i + 1 >= argv.size()) return "flag --" + name + " needs a value";
       value = argv[++i];
@@ -111,7 +135,92 @@ std::optional<std::string> check_location(const std::string& location) {
   return std::nullopt;
 }
 
-ParsedCommand build_dump(const RawCommand& raw, const std::string& termination_path) {
+// "true"/"false" (and 1/0, yes/no), or nullopt.
+std::optional<bool> parse_bool(const std::string& text) {
+  if (text == "true" || text == "1" || text == "yes") return true;
+  if (text == "false" || text == "0" || text == "no") return false;
+  return std::nullopt;
+}
+
+// Bytes, or a whole number of Ki/Mi/Gi ("16Mi", "16MiB"); nullopt when not one.
+std::optional<uint64_t> parse_size(std::string text) {
+  uint64_t unit = 1;
+  for (auto [suffix, factor] : {std::pair<const char*, uint64_t>{"KiB", 1024},
+                                {"Ki", 1024},
+                                {"MiB", kMiB},
+                                {"Mi", kMiB},
+                                {"GiB", 1024 * kMiB},
+                                {"Gi", 1024 * kMiB}}) {
+    std::string s(suffix);
+    if (text.size() > s.size() && text.compare(text.size() - s.size(), s.size(), s) == 0) {
+      unit = factor;
+      text.resize(text.size() - s.size());
+      break;
+    }
+  }
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value * unit;
+}
+
+// The S3 connection flags shared by dump and delete; an error text or empty.
+std::string read_s3_connection(const RawCommand& raw, S3Connection* connection) {
+  connection->endpoint = value_or(raw, "s3-endpoint", "");
+  connection->region = value_or(raw, "s3-region", "us-east-1");
+  connection->ca_file = value_or(raw, "s3-ca-file", "");
+  std::string path_style = value_or(raw, "s3-force-path-style", "false");
+  std::optional<bool> force = parse_bool(path_style);
+  if (!force) return "--s3-force-path-style takes true or false, got " + quoted(path_style);
+  connection->force_path_style = *force;
+  if (!connection->ca_file.empty() && connection->ca_file.front() != '/') {
+    return "the S3 CA file must be an absolute path, got " + quoted(connection->ca_file);
+  }
+  return "";
+}
+
+// Credentials come from the environment only; say which variable is missing.
+std::string check_s3_credentials(const Environment& env) {
+  for (const char* name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}) {
+    auto it = env.find(name);
+    if (it == env.end() || it->second.empty()) {
+      return std::string("no S3 credentials: set ") + name + " (and its pair) in the environment";
+    }
+  }
+  return "";
+}
+
+std::optional<std::string> read_s3_destination(const RawCommand& raw, const Environment& env,
+                                               std::optional<S3Destination>* destination) {
+  std::string bucket = value_or(raw, "s3-bucket", "");
+  std::string key = value_or(raw, "s3-key", "");
+  if (bucket.empty()) {
+    if (!key.empty()) return "--s3-key needs --s3-bucket";
+    return std::nullopt;
+  }
+  if (bucket.find('/') != std::string::npos) {
+    return "the S3 bucket is a name, not a path, got " + quoted(bucket);
+  }
+  if (key.empty()) return "--s3-bucket needs --s3-key, the object's name";
+  if (key.front() == '/') return "the S3 key must not start with '/', got " + quoted(key);
+  S3Destination s3;
+  s3.bucket = bucket;
+  s3.key = key;
+  if (std::string error = read_s3_connection(raw, &s3.connection); !error.empty()) return error;
+  std::string size_text = value_or(raw, "s3-part-size", "16Mi");
+  std::optional<uint64_t> size = parse_size(size_text);
+  if (!size || *size < 5 * kMiB || *size > 5 * 1024 * kMiB) {
+    return "the S3 part size must be from 5Mi to 5Gi (S3's limits), got " + quoted(size_text);
+  }
+  s3.part_size = *size;
+  if (std::string error = check_s3_credentials(env); !error.empty()) return error;
+  *destination = s3;
+  return std::nullopt;
+}
+
+ParsedCommand build_dump(const RawCommand& raw, const Environment& env,
+                         const std::string& termination_path) {
   auto fail = [&](std::string message) -> ParsedCommand {
     return OptionsError{std::move(message), termination_path};
   };
@@ -120,7 +229,13 @@ ParsedCommand build_dump(const RawCommand& raw, const std::string& termination_p
   DumpSettings settings;
   settings.termination_message_path = termination_path;
   settings.output = value_or(raw, "output", "");
-  if (auto error = check_location(settings.output)) return fail(*error);
+  if (auto error = read_s3_destination(raw, env, &settings.s3)) return fail(*error);
+  if (settings.s3 && !settings.output.empty()) {
+    return fail("give one destination: --output (a file) or --s3-bucket (an S3 object), not both");
+  }
+  if (!settings.s3) {
+    if (auto error = check_location(settings.output)) return fail(*error);
+  }
 
   std::string format = value_or(raw, "format", "custom");
   if (format == "custom") {
@@ -161,7 +276,8 @@ ParsedCommand build_dump(const RawCommand& raw, const std::string& termination_p
   return AgentCommand{settings};
 }
 
-ParsedCommand build_delete(const RawCommand& raw, const std::string& termination_path) {
+ParsedCommand build_delete(const RawCommand& raw, const Environment& env,
+                           const std::string& termination_path) {
   auto fail = [&](std::string message) -> ParsedCommand {
     return OptionsError{std::move(message), termination_path};
   };
@@ -170,6 +286,16 @@ ParsedCommand build_delete(const RawCommand& raw, const std::string& termination
   settings.termination_message_path = termination_path;
   settings.location = raw.positionals.empty() ? value_or(raw, "output", "") : raw.positionals[0];
   if (settings.location.empty()) return fail("delete needs the location of the dump to remove");
+  if (settings.location.rfind("s3://", 0) == 0) {
+    if (!parse_s3_location(settings.location)) {
+      return fail("an S3 location is s3://bucket/key, got " + quoted(settings.location));
+    }
+    if (std::string error = read_s3_connection(raw, &settings.s3); !error.empty()) {
+      return fail(error);
+    }
+    if (std::string error = check_s3_credentials(env); !error.empty()) return fail(error);
+    return AgentCommand{settings};
+  }
   if (auto error = check_location(settings.location)) return fail(*error);
   return AgentCommand{settings};
 }
@@ -191,8 +317,8 @@ ParsedCommand parse_agent_command(const std::vector<std::string>& argv, const En
   // The termination path is settled first so that every later error can still be reported.
   std::string termination_path = value_or(raw, "termination-message-path", "/dev/termination-log");
   if (error) return OptionsError{*error, termination_path};
-  return raw.name == "dump" ? build_dump(raw, termination_path)
-                            : build_delete(raw, termination_path);
+  return raw.name == "dump" ? build_dump(raw, env, termination_path)
+                            : build_delete(raw, env, termination_path);
 }
 
 Environment environment_from(char** envp) {
@@ -206,13 +332,21 @@ Environment environment_from(char** envp) {
 }
 
 std::string usage_text() {
-  return "usage: cellar-agent dump [--output PATH] [--format custom|plain] [--compression 0-9]\n"
+  return "usage: cellar-agent dump [--output PATH | --s3-bucket B --s3-key K]\n"
+         "                         [--format custom|plain] [--compression 0-9]\n"
          "                         [--host H] [--port N] [--database DB] [--user U] [--sslmode M]\n"
          "                         [--connect-timeout SECONDS] [--termination-message-path P]\n"
-         "       cellar-agent delete LOCATION [--termination-message-path P]\n"
+         "                         [--s3-endpoint URL] [--s3-region R] [--s3-force-path-style]\n"
+         "                         [--s3-ca-file PATH] [--s3-part-size 16Mi]\n"
+         "       cellar-agent delete PATH|s3://BUCKET/KEY [--s3-endpoint URL] [--s3-region R]\n"
+         "                         [--s3-force-path-style] [--s3-ca-file PATH]\n"
+         "                         [--termination-message-path P]\n"
          "Settings also come from PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE, CELLAR_OUTPUT,\n"
-         "CELLAR_FORMAT, CELLAR_COMPRESSION, CELLAR_CONNECT_TIMEOUT, CELLAR_PG_DUMP and\n"
-         "CELLAR_TERMINATION_MESSAGE_PATH; flags win. The password comes only from PGPASSWORD.\n";
+         "CELLAR_FORMAT, CELLAR_COMPRESSION, CELLAR_CONNECT_TIMEOUT, CELLAR_PG_DUMP,\n"
+         "CELLAR_TERMINATION_MESSAGE_PATH and CELLAR_S3_<FLAG> (CELLAR_S3_BUCKET, ...); flags "
+         "win.\n"
+         "The password comes only from PGPASSWORD; S3 credentials only from AWS_ACCESS_KEY_ID,\n"
+         "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.\n";
 }
 
 }  // namespace cellar::agent

@@ -1,17 +1,26 @@
 // The settings of one cellar-agent run, read from the environment (as a Job passes them) and
 // optionally overridden by command-line flags (for people running the agent by hand).
 //
-//   cellar-agent dump   [--output PATH] [--format custom|plain] [--compression 0-9]
-//                       [--host H] [--port N] [--database DB] [--user U] [--sslmode MODE]
-//                       [--connect-timeout SECONDS] [--termination-message-path PATH]
-//   cellar-agent delete LOCATION [--termination-message-path PATH]
+//   cellar-agent dump   [--output PATH | --s3-bucket B --s3-key K] [--format custom|plain]
+//                       [--compression 0-9] [--host H] [--port N] [--database DB] [--user U]
+//                       [--sslmode MODE] [--connect-timeout SECONDS]
+//                       [--s3-endpoint URL] [--s3-region R] [--s3-force-path-style[=true|false]]
+//                       [--s3-ca-file PATH] [--s3-part-size BYTES|NMi]
+//                       [--termination-message-path PATH]
+//   cellar-agent delete LOCATION (a path, or s3://bucket/key) [--s3-endpoint ...
+//                       --s3-region ... --s3-force-path-style --s3-ca-file ...]
+//                       [--termination-message-path PATH]
 //
 // Environment: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE, CELLAR_OUTPUT,
 // CELLAR_FORMAT, CELLAR_COMPRESSION, CELLAR_TERMINATION_MESSAGE_PATH, CELLAR_CONNECT_TIMEOUT,
-// CELLAR_PG_DUMP. Flags win over the environment. The password is only ever taken from
-// PGPASSWORD, so it never shows in a process listing; these settings never hold it.
+// CELLAR_PG_DUMP, CELLAR_S3_BUCKET, CELLAR_S3_KEY, CELLAR_S3_ENDPOINT, CELLAR_S3_REGION,
+// CELLAR_S3_FORCE_PATH_STYLE, CELLAR_S3_CA_FILE, CELLAR_S3_PART_SIZE. Flags win over the
+// environment. Secrets are only ever taken from the environment, so they never show in a
+// process listing, and these settings never hold them: the password from PGPASSWORD, S3
+// credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,9 +44,26 @@ struct ConnectionSettings {
   int connect_timeout_seconds = 10;
 };
 
+// How to reach an S3-compatible store (credentials aside: they stay in the environment).
+struct S3Connection {
+  std::string endpoint;  // empty: AWS
+  std::string region = "us-east-1";
+  bool force_path_style = false;
+  std::string ca_file;
+};
+
+struct S3Destination {
+  S3Connection connection;
+  std::string bucket;
+  std::string key;
+  uint64_t part_size = 16 * 1024 * 1024;
+};
+
 struct DumpSettings {
   ConnectionSettings connection;
-  std::string output;  // absolute path of the finished dump file
+  // Exactly one of the two: a file (absolute path of the finished dump) or an S3 object.
+  std::string output;
+  std::optional<S3Destination> s3;
   DumpFormat format = DumpFormat::kCustom;
   std::optional<int> compression;  // 0-9; pg_dump's own default when unset
   std::string pg_dump;             // CELLAR_PG_DUMP; empty: look for one
@@ -45,7 +71,8 @@ struct DumpSettings {
 };
 
 struct DeleteSettings {
-  std::string location;  // absolute path of the dump file to remove
+  std::string location;  // absolute path of the dump file to remove, or s3://bucket/key
+  S3Connection s3;       // for an s3:// location
   std::string termination_message_path = "/dev/termination-log";
 };
 

@@ -11,6 +11,8 @@
 #include "controller/agent/dump_runner.h"
 #include "controller/agent/exit_codes.h"
 #include "controller/agent/termination_message.h"
+#include "controller/s3/curl_s3_client.h"
+#include "controller/s3/s3_address.h"
 
 namespace cellar::agent {
 namespace {
@@ -38,8 +40,52 @@ std::string delete_dump(const std::string& location) {
   return error;
 }
 
-int run_delete_command(const DeleteSettings& settings) {
-  std::string error = delete_dump(settings.location);
+std::string delete_s3_dump(s3::S3Client& client, const std::string& location) {
+  std::optional<s3::S3Location> parsed = s3::parse_s3_location(location);
+  if (!parsed) return "not an S3 location: " + location;
+  s3::Result<s3::Done> deleted = client.delete_object(parsed->bucket, parsed->key);
+  if (const s3::S3Error* error = s3::error_of(deleted)) return error->describe();
+  // A dump whose agent was killed outright (no SIGTERM) may have left parts behind, which S3
+  // keeps and bills until aborted; this is the object store's `.partial`.
+  auto uploads = client.list_multipart_uploads(parsed->bucket, parsed->key);
+  if (const s3::S3Error* error = s3::error_of(uploads)) {
+    spdlog::warn("cannot list incomplete uploads of {}: {}", location, error->describe());
+    return "";
+  }
+  for (const s3::MultipartUploadInfo& upload :
+       std::get<std::vector<s3::MultipartUploadInfo>>(uploads)) {
+    if (upload.key != parsed->key) continue;
+    auto aborted = client.abort_multipart_upload(parsed->bucket, upload.key, upload.upload_id);
+    if (const s3::S3Error* error = s3::error_of(aborted)) {
+      if (error->code != "NoSuchUpload") return error->describe();
+    }
+  }
+  return "";
+}
+
+namespace {
+
+std::string env_value(const Environment& env, const char* name) {
+  auto it = env.find(name);
+  return it == env.end() ? "" : it->second;
+}
+
+std::string delete_at(const DeleteSettings& settings, const Environment& env) {
+  if (!s3::parse_s3_location(settings.location)) return delete_dump(settings.location);
+  s3::S3ClientConfig config;
+  config.endpoint = {settings.s3.endpoint, settings.s3.region, settings.s3.force_path_style};
+  config.credentials = {env_value(env, "AWS_ACCESS_KEY_ID"),
+                        env_value(env, "AWS_SECRET_ACCESS_KEY"),
+                        env_value(env, "AWS_SESSION_TOKEN")};
+  config.ca_file = settings.s3.ca_file;
+  std::unique_ptr<s3::S3Client> client = s3::make_curl_s3_client(config);
+  return delete_s3_dump(*client, settings.location);
+}
+
+}  // namespace
+
+int run_delete_command(const DeleteSettings& settings, const Environment& env) {
+  std::string error = delete_at(settings, env);
   std::string message;
   if (error.empty()) {
     spdlog::info("deleted {}", settings.location);

@@ -2,14 +2,20 @@
 
 #include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <chrono>
+#include <memory>
 
 #include "controller/agent/dump_runner.h"
 #include "controller/agent/exit_codes.h"
+#include "controller/agent/file_sink.h"
 #include "controller/agent/pg_dump_program.h"
 #include "controller/agent/preflight.h"
+#include "controller/agent/s3_sink.h"
 #include "controller/agent/termination_message.h"
+#include "controller/s3/curl_s3_client.h"
+#include "controller/s3/s3_address.h"
 
 namespace cellar::agent {
 namespace {
@@ -31,9 +37,13 @@ void write_message(const std::string& path, const std::string& message) {
   if (!error.empty()) spdlog::warn("cannot leave the termination message: {}", error);
 }
 
+std::string destination(const DumpSettings& settings) {
+  return settings.s3 ? s3::s3_location(settings.s3->bucket, settings.s3->key) : settings.output;
+}
+
 // Reports what was learned so far and returns the failure exit code.
 int fail(const DumpSettings& settings, DumpFailure failure) {
-  spdlog::error("dump to {} failed: {}", settings.output, failure.error);
+  spdlog::error("dump to {} failed: {}", destination(settings), failure.error);
   write_message(settings.termination_message_path, failure_message(failure));
   return kExitFailure;
 }
@@ -47,7 +57,33 @@ std::string describe_target(const ConnectionSettings& c) {
   return text;
 }
 
+std::string env_value(const Environment& env, const char* name) {
+  auto it = env.find(name);
+  return it == env.end() ? "" : it->second;
+}
+
+// The agent's own peak memory, for the completion log line.
+long peak_rss_kib() {
+  rusage usage = {};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
 }  // namespace
+
+std::unique_ptr<DumpSink> make_sink(const DumpSettings& settings, const Environment& env,
+                                    int cancel_fd) {
+  if (!settings.s3) return std::make_unique<FileSink>(settings.output);
+  const S3Destination& s3 = *settings.s3;
+  s3::S3ClientConfig config;
+  config.endpoint = {s3.connection.endpoint, s3.connection.region, s3.connection.force_path_style};
+  config.credentials = {env_value(env, "AWS_ACCESS_KEY_ID"),
+                        env_value(env, "AWS_SECRET_ACCESS_KEY"),
+                        env_value(env, "AWS_SESSION_TOKEN")};
+  config.ca_file = s3.connection.ca_file;
+  config.cancel_fd = cancel_fd;
+  return std::make_unique<S3Sink>(s3::make_curl_s3_client(config), s3.bucket, s3.key, s3.part_size);
+}
 
 std::vector<std::string> pg_dump_environment(const Environment& env,
                                              const ConnectionSettings& connection) {
@@ -69,7 +105,7 @@ std::vector<std::string> pg_dump_environment(const Environment& env,
 
 int run_dump_command(const DumpSettings& settings, const Environment& env, int cancel_fd) {
   const Clock::time_point start = Clock::now();
-  spdlog::info("dumping {} to {}", describe_target(settings.connection), settings.output);
+  spdlog::info("dumping {} to {}", describe_target(settings.connection), destination(settings));
 
   PreflightResult checked = preflight(settings.connection);
   DumpFailure failure;
@@ -102,7 +138,8 @@ int run_dump_command(const DumpSettings& settings, const Environment& env, int c
   request.environment = pg_dump_environment(env, settings.connection);
   request.location = settings.output;
   request.cancel_fd = cancel_fd;
-  DumpOutput output = run_dump(request);
+  std::unique_ptr<DumpSink> sink = make_sink(settings, env, cancel_fd);
+  DumpOutput output = run_dump(request, *sink);
   const double duration = seconds_since(start);
   if (!output.ok) {
     failure.error = output.error;
@@ -112,13 +149,14 @@ int run_dump_command(const DumpSettings& settings, const Environment& env, int c
 
   DumpSuccess success{output.bytes,
                       output.sha256,
-                      settings.output,
+                      sink->location(),
                       checked.facts.server_version,
                       checked.facts.database_size_bytes,
                       duration};
-  spdlog::info("dump complete: {} ({} bytes, sha256 {}) from PostgreSQL {} in {:.3f}s",
-               settings.output, output.bytes, output.sha256, checked.facts.server_version,
-               duration);
+  spdlog::info(
+      "dump complete: {} ({} bytes, sha256 {}) from PostgreSQL {} in {:.3f}s, peak memory {} KiB",
+      sink->location(), output.bytes, output.sha256, checked.facts.server_version, duration,
+      peak_rss_kib());
   write_message(settings.termination_message_path, success_message(success));
   return kExitSuccess;
 }

@@ -4,10 +4,12 @@
 // stderr (neither ever holds the password).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "controller/agent/agent_options.h"
+#include "controller/agent/dump_sink.h"
 
 namespace cellar::agent {
 
@@ -15,6 +17,11 @@ namespace cellar::agent {
 // written over the PG* variables, and libpq's connect timeout. PGPASSWORD passes through as is.
 std::vector<std::string> pg_dump_environment(const Environment& env,
                                              const ConnectionSettings& connection);
+
+// The sink the settings ask for: a FileSink at --output, or an S3Sink (credentials from `env`,
+// requests stopped when `cancel_fd` becomes readable).
+std::unique_ptr<DumpSink> make_sink(const DumpSettings& settings, const Environment& env,
+                                    int cancel_fd);
 
 // Runs the whole dump; `cancel_fd` becoming readable stops it (see termination_signal.h).
 // Returns kExitSuccess or kExitFailure.

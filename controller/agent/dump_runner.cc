@@ -29,34 +29,6 @@ std::string errno_text(const std::string& what, int error) {
   return what + ": " + std::strerror(error);
 }
 
-std::string folder_of(const std::string& path) {
-  std::string folder = std::filesystem::path(path).parent_path().string();
-  return folder.empty() ? "/" : folder;
-}
-
-// A rename is durable only once the folder holding it is synced. Returns 0 or an errno value.
-int sync_folder(const std::string& folder) {
-  int fd = open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  int error = fsync(fd) == 0 ? 0 : errno;
-  close(fd);
-  return error;
-}
-
-bool write_all(int fd, const char* data, size_t size, int* error) {
-  while (size > 0) {
-    ssize_t n = write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      *error = errno;
-      return false;
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 // Asks pg_dump to stop, and makes sure it does.
 int stop_child(pid_t pid) {
   kill(pid, SIGTERM);
@@ -74,7 +46,7 @@ int stop_child(pid_t pid) {
 // The streaming loop for one pg_dump run; owns the partial file's descriptor only to write.
 class DumpStream {
  public:
-  DumpStream(const DumpRequest& request, int file_fd) : request_(request), file_fd_(file_fd) {}
+  DumpStream(const DumpRequest& request, DumpSink& sink) : request_(request), sink_(sink) {}
 
   // Copies stdout into the file until pg_dump closes it; drains stderr alongside. Returns an
   // error text when the copy had to stop early (the child is then already stopped and reaped).
@@ -98,11 +70,8 @@ class DumpStream {
       if (fds[0].fd >= 0 && fds[0].revents != 0) {
         ssize_t n = read(fds[0].fd, buffer.get(), kChunkSize);
         if (n > 0) {
-          int error = 0;
-          if (!write_all(file_fd_, buffer.get(), static_cast<size_t>(n), &error)) {
-            failure = errno_text("cannot write " + partial_path(request_.location), error);
-            break;
-          }
+          failure = sink_.write(buffer.get(), static_cast<size_t>(n));
+          if (!failure.empty()) break;
           hash_.update(buffer.get(), static_cast<size_t>(n));
           bytes_ += static_cast<uint64_t>(n);
         } else if (n == 0 || errno != EINTR) {
@@ -136,16 +105,17 @@ class DumpStream {
   }
 
   const DumpRequest& request_;
-  int file_fd_;
+  DumpSink& sink_;
   Sha256Stream hash_;
   uint64_t bytes_ = 0;
   std::string stderr_;
 };
 
-DumpOutput failed(const std::string& partial, std::string error) {
-  unlink(partial.c_str());
+// Discards the sink and reports `error`, with whatever could not be cleaned up.
+DumpOutput failed(DumpSink& sink, std::string error) {
+  std::string left = sink.discard();
   DumpOutput output;
-  output.error = std::move(error);
+  output.error = left.empty() ? std::move(error) : error + "; " + left;
   return output;
 }
 
@@ -160,48 +130,30 @@ std::vector<std::string> pg_dump_arguments(const DumpRequest& request) {
   return args;
 }
 
-std::string partial_path(const std::string& location) {
-  return location + ".partial";
-}
-
-DumpOutput run_dump(const DumpRequest& request) {
-  const std::string partial = partial_path(request.location);
-  const std::string folder = folder_of(request.location);
-  std::error_code ec;
-  std::filesystem::create_directories(folder, ec);
-  if (ec) return failed(partial, "cannot create the folder " + folder + ": " + ec.message());
-
-  int fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) return DumpOutput{false, 0, "", errno_text("cannot create " + partial, errno)};
+DumpOutput run_dump(const DumpRequest& request, DumpSink& sink) {
+  std::string problem = sink.open();
+  if (!problem.empty()) return failed(sink, problem);
 
   std::string spawn_error;
   std::optional<SpawnedChild> child =
       spawn_child(pg_dump_arguments(request), request.environment, &spawn_error);
-  if (!child) {
-    close(fd);
-    return failed(partial, spawn_error);
-  }
+  if (!child) return failed(sink, spawn_error);
 
-  DumpStream stream(request, fd);
+  DumpStream stream(request, sink);
   int status = -1;
   std::string failure = stream.copy(*child, &status);
   if (failure.empty() && status != 0) {
     failure = pg_dump_error_line(stream.stderr_text());
     if (failure.empty()) failure = "pg_dump " + describe_exit(status);
   }
-  if (failure.empty() && fsync(fd) != 0) failure = errno_text("cannot sync " + partial, errno);
-  if (close(fd) != 0 && failure.empty()) failure = errno_text("cannot close " + partial, errno);
-  if (!failure.empty()) return failed(partial, failure);
-
-  if (rename(partial.c_str(), request.location.c_str()) != 0) {
-    return failed(partial,
-                  errno_text("cannot rename " + partial + " to " + request.location, errno));
-  }
-  if (int error = sync_folder(folder); error != 0) {
-    // A dump that may vanish in a crash is not one to report as kept.
-    return failed(request.location, errno_text("cannot sync the folder " + folder, error));
-  }
+  if (failure.empty()) failure = sink.commit();
+  if (!failure.empty()) return failed(sink, failure);
   return DumpOutput{true, stream.bytes(), stream.sha256(), ""};
+}
+
+DumpOutput run_dump(const DumpRequest& request) {
+  FileSink sink(request.location);
+  return run_dump(request, sink);
 }
 
 }  // namespace cellar::agent

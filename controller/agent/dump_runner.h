@@ -1,6 +1,6 @@
-// Runs pg_dump as a child process and streams its output into `<location>.partial`, hashing and
-// counting the bytes on the way, then makes the file durable and renames it to `<location>`.
-// Whatever happens, either `<location>` holds a complete dump or no `.partial` is left behind.
+// Runs pg_dump as a child process and streams its output into a sink (a file, or an S3 object),
+// hashing and counting the bytes on the way, and commits the sink only when pg_dump succeeded.
+// Whatever happens, either the location holds a complete dump or nothing is left behind.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "controller/agent/agent_options.h"
+#include "controller/agent/dump_sink.h"
+#include "controller/agent/file_sink.h"
 
 namespace cellar::agent {
 
@@ -19,9 +21,9 @@ struct DumpRequest {
   // pg_dump's whole environment: the connection (PGHOST, ..., PGPASSWORD) travels here, never
   // in its argv.
   std::vector<std::string> environment;
-  std::string location;
-  // When this descriptor becomes readable the dump is abandoned (pg_dump stopped, the partial
-  // file removed). -1: never.
+  std::string location;  // the file, for run_dump(request) without a sink
+  // When this descriptor becomes readable the dump is abandoned (pg_dump stopped, the sink
+  // discarded). -1: never.
   int cancel_fd = -1;
 };
 
@@ -35,10 +37,11 @@ struct DumpOutput {
 // pg_dump's argv for `request`; the output goes to stdout.
 std::vector<std::string> pg_dump_arguments(const DumpRequest& request);
 
-// `<location>.partial`.
-std::string partial_path(const std::string& location);
+// Runs the dump into `sink`: opens it before pg_dump starts, commits it once pg_dump succeeded,
+// discards it otherwise.
+DumpOutput run_dump(const DumpRequest& request, DumpSink& sink);
 
-// Runs the dump. Creates the location's folder when missing.
+// Runs the dump into a FileSink at request.location.
 DumpOutput run_dump(const DumpRequest& request);
 
 }  // namespace cellar::agent

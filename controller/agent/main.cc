@@ -47,5 +47,5 @@ int main(int argc, char** argv) {
   if (const auto* dump = std::get_if<DumpSettings>(&command)) {
     return run_dump_command(*dump, env, termination_fd());
   }
-  return run_delete_command(std::get<DeleteSettings>(command));
+  return run_delete_command(std::get<DeleteSettings>(command), env);
 }

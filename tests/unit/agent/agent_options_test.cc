@@ -7,6 +7,7 @@ namespace cellar::agent {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class AgentOptionsTest : public ::testing::Test {
  protected:
@@ -119,6 +120,91 @@ TEST_F(AgentOptionsTest, DeleteRefusesDumpFlagsAndRelativePaths) {
   EXPECT_THAT(error_of(parse({"delete", "/b/x", "--format", "plain"})),
               HasSubstr("does not apply to delete"));
   EXPECT_THAT(error_of(parse({"delete", "x.dump"})), HasSubstr("absolute path"));
+}
+
+class AgentS3OptionsTest : public AgentOptionsTest {
+ protected:
+  void SetUp() override {
+    env.erase("CELLAR_OUTPUT");
+    env["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+    env["AWS_SECRET_ACCESS_KEY"] = "s3cr3t-value";
+  }
+};
+
+TEST_F(AgentS3OptionsTest, ReadsTheS3DestinationFromFlags) {
+  DumpSettings settings =
+      dump({"--s3-bucket", "backups", "--s3-key", "shop/x.dump", "--s3-endpoint",
+            "http://127.0.0.1:9000", "--s3-region=eu-west-1", "--s3-force-path-style",
+            "--s3-ca-file", "/etc/ca.pem", "--s3-part-size", "5Mi"});
+  ASSERT_TRUE(settings.s3);
+  EXPECT_EQ(settings.s3->bucket, "backups");
+  EXPECT_EQ(settings.s3->key, "shop/x.dump");
+  EXPECT_EQ(settings.s3->connection.endpoint, "http://127.0.0.1:9000");
+  EXPECT_EQ(settings.s3->connection.region, "eu-west-1");
+  EXPECT_TRUE(settings.s3->connection.force_path_style);
+  EXPECT_EQ(settings.s3->connection.ca_file, "/etc/ca.pem");
+  EXPECT_EQ(settings.s3->part_size, 5u * 1024 * 1024);
+  EXPECT_EQ(settings.output, "");
+}
+
+TEST_F(AgentS3OptionsTest, ReadsTheS3DestinationFromTheEnvironmentWithDefaults) {
+  env["CELLAR_S3_BUCKET"] = "backups";
+  env["CELLAR_S3_KEY"] = "x.dump";
+  env["CELLAR_S3_FORCE_PATH_STYLE"] = "false";
+  DumpSettings settings = dump();
+  ASSERT_TRUE(settings.s3);
+  EXPECT_EQ(settings.s3->connection.region, "us-east-1");
+  EXPECT_FALSE(settings.s3->connection.force_path_style);
+  EXPECT_EQ(settings.s3->part_size, 16u * 1024 * 1024);
+}
+
+TEST_F(AgentS3OptionsTest, CredentialsComeOnlyFromTheEnvironment) {
+  EXPECT_THAT(dump_error({"--s3-bucket=b", "--s3-key=k", "--aws-secret-access-key=x"}),
+              HasSubstr("only from the AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"));
+  EXPECT_THAT(dump_error({"--s3-bucket=b", "--s3-key=k", "--s3-secret=x"}),
+              HasSubstr("never from a flag"));
+  env.erase("AWS_SECRET_ACCESS_KEY");
+  EXPECT_THAT(dump_error({"--s3-bucket=b", "--s3-key=k"}),
+              HasSubstr("no S3 credentials: set AWS_SECRET_ACCESS_KEY"));
+}
+
+TEST_F(AgentS3OptionsTest, TheSettingsAndTheirErrorsNeverHoldTheSecret) {
+  DumpSettings settings = dump({"--s3-bucket=b", "--s3-key=k"});
+  ASSERT_TRUE(settings.s3);
+  const S3Destination& s3 = *settings.s3;
+  for (const std::string& field :
+       {s3.bucket, s3.key, s3.connection.endpoint, s3.connection.region, s3.connection.ca_file}) {
+    EXPECT_THAT(field, Not(HasSubstr("s3cr3t")));
+  }
+  EXPECT_THAT(dump_error({"--s3-bucket=b", "--s3-key=k", "--s3-part-size=1"}),
+              Not(HasSubstr("s3cr3t")));
+  EXPECT_THAT(usage_text(), Not(HasSubstr("s3cr3t")));
+}
+
+TEST_F(AgentS3OptionsTest, ExplainsBadS3Settings) {
+  EXPECT_THAT(dump_error({"--s3-bucket=b"}), HasSubstr("needs --s3-key"));
+  EXPECT_THAT(dump_error({"--s3-key=k"}), HasSubstr("needs --s3-bucket"));
+  EXPECT_THAT(dump_error({"--s3-bucket=b", "--s3-key=k", "--output=/x.dump"}),
+              HasSubstr("not both"));
+  EXPECT_THAT(dump_error({"--s3-bucket=b", "--s3-key=k", "--s3-part-size=4Mi"}),
+              HasSubstr("from 5Mi to 5Gi"));
+  EXPECT_THAT(dump_error({"--s3-bucket=b", "--s3-key=k", "--s3-force-path-style=maybe"}),
+              HasSubstr("true or false"));
+  EXPECT_THAT(dump_error({"--s3-bucket=b/c", "--s3-key=k"}), HasSubstr("not a path"));
+  EXPECT_THAT(dump_error({"--s3-bucket=b", "--s3-key=/k"}), HasSubstr("must not start with"));
+  EXPECT_THAT(dump_error(), HasSubstr("set CELLAR_OUTPUT or --output"));
+}
+
+TEST_F(AgentS3OptionsTest, DeleteTakesAnS3LocationAndItsEndpoint) {
+  DeleteSettings settings =
+      settings_for<DeleteSettings>({"delete", "s3://backups/shop/x.dump",
+                                    "--s3-endpoint=http://127.0.0.1:1", "--s3-force-path-style"});
+  EXPECT_EQ(settings.location, "s3://backups/shop/x.dump");
+  EXPECT_EQ(settings.s3.endpoint, "http://127.0.0.1:1");
+  EXPECT_TRUE(settings.s3.force_path_style);
+  EXPECT_THAT(error_of(parse({"delete", "s3://backups"})), HasSubstr("s3://bucket/key"));
+  EXPECT_THAT(error_of(parse({"delete", "s3://b/k", "--s3-part-size=5Mi"})),
+              HasSubstr("does not apply to delete"));
 }
 
 TEST_F(AgentOptionsTest, ReadsTheProcessEnvironment) {

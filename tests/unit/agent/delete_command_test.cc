@@ -41,21 +41,21 @@ class DeleteCommandTest : public ::testing::Test {
 TEST_F(DeleteCommandTest, RemovesTheDumpAndALeftoverPartial) {
   touch(settings_.location);
   touch(settings_.location + ".partial");
-  EXPECT_EQ(run_delete_command(settings_), kExitSuccess);
+  EXPECT_EQ(run_delete_command(settings_, {}), kExitSuccess);
   EXPECT_FALSE(fs::exists(settings_.location));
   EXPECT_FALSE(fs::exists(settings_.location + ".partial"));
   EXPECT_EQ(message(), nlohmann::json({{"deleted", true}, {"location", settings_.location}}));
 }
 
 TEST_F(DeleteCommandTest, AFileAlreadyGoneIsSuccess) {
-  EXPECT_EQ(run_delete_command(settings_), kExitSuccess);
+  EXPECT_EQ(run_delete_command(settings_, {}), kExitSuccess);
   EXPECT_EQ(message()["deleted"], true);
 }
 
 TEST_F(DeleteCommandTest, AFileThatCannotBeRemovedIsAnError) {
   // A non-empty folder at the location cannot be unlinked, even by root.
   fs::create_directories(settings_.location + "/inside");
-  EXPECT_EQ(run_delete_command(settings_), kExitFailure);
+  EXPECT_EQ(run_delete_command(settings_, {}), kExitFailure);
   EXPECT_NE(message()["error"].get<std::string>().find("cannot remove " + settings_.location),
             std::string::npos);
 }
