@@ -1,5 +1,6 @@
 #include "controller/api/backup.h"
 
+#include <algorithm>
 #include <array>
 
 #include "controller/api/json_fields.h"
@@ -61,6 +62,16 @@ class SpecReader {
     return v;
   }
 
+  bool boolean(const json& parent, const char* key, const std::string& path, bool fallback) {
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) return fallback;
+    if (!it->is_boolean()) {
+      error(path + " must be true or false");
+      return fallback;
+    }
+    return it->get<bool>();
+  }
+
   template <size_t N>
   std::string one_of(const json& parent, const char* key, const std::string& path,
                      const std::array<const char*, N>& allowed, const char* fallback) {
@@ -80,6 +91,64 @@ class SpecReader {
  private:
   std::vector<std::string>* errors_;
 };
+
+// S3's bucket naming rules (3–63 lowercase letters, digits, '.' and '-', starting and ending with a
+// letter or digit), which every S3-compatible store follows for new buckets.
+bool valid_bucket_name(const std::string& b) {
+  if (b.size() < 3 || b.size() > 63) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(b.front()) || !alnum(b.back())) return false;
+  return std::all_of(b.begin(), b.end(), [&](char c) { return alnum(c) || c == '.' || c == '-'; });
+}
+
+S3Storage read_s3(SpecReader& r, const json& s3, const std::string& p) {
+  S3Storage out;
+  out.bucket = r.string(s3, "bucket", p + ".bucket", true);
+  if (!out.bucket.empty() && !valid_bucket_name(out.bucket)) {
+    r.error(
+        p +
+        ".bucket must be an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-' (it is \"" +
+        out.bucket + "\")");
+  }
+  out.prefix = r.string(s3, "prefix", p + ".prefix", false);
+  while (!out.prefix.empty() && out.prefix.back() == '/') out.prefix.pop_back();
+  if (!out.prefix.empty() && out.prefix.front() == '/') {
+    r.error(p + ".prefix must not start with '/' (it is \"" + out.prefix + "\")");
+  }
+  out.endpoint = r.string(s3, "endpoint", p + ".endpoint", false);
+  while (!out.endpoint.empty() && out.endpoint.back() == '/') out.endpoint.pop_back();
+  if (!out.endpoint.empty() && !out.endpoint.starts_with("https://") &&
+      !out.endpoint.starts_with("http://")) {
+    r.error(p + ".endpoint must be a URL starting with https:// or http:// (it is \"" +
+            out.endpoint + "\")");
+  }
+  if (std::string region = r.string(s3, "region", p + ".region", false); !region.empty()) {
+    out.region = region;
+  }
+  out.force_path_style = r.boolean(s3, "forcePathStyle", p + ".forcePathStyle", false);
+  if (const json* ref = r.object(s3, "credentialsSecretRef", p + ".credentialsSecretRef", true)) {
+    out.credentials_secret_ref.name =
+        r.string(*ref, "name", p + ".credentialsSecretRef.name", true);
+  }
+  if (const json* ref = r.object(s3, "caSecretRef", p + ".caSecretRef", false)) {
+    out.ca_secret_ref = SecretKeyRef{r.string(*ref, "name", p + ".caSecretRef.name", true),
+                                     r.string(*ref, "key", p + ".caSecretRef.key", true)};
+  }
+  return out;
+}
+
+json to_json(const S3Storage& s3) {
+  json j = {{"bucket", s3.bucket},
+            {"region", s3.region},
+            {"forcePathStyle", s3.force_path_style},
+            {"credentialsSecretRef", {{"name", s3.credentials_secret_ref.name}}}};
+  if (!s3.prefix.empty()) j["prefix"] = s3.prefix;
+  if (!s3.endpoint.empty()) j["endpoint"] = s3.endpoint;
+  if (s3.ca_secret_ref) {
+    j["caSecretRef"] = {{"name", s3.ca_secret_ref->name}, {"key", s3.ca_secret_ref->key}};
+  }
+  return j;
+}
 
 }  // namespace
 
@@ -142,6 +211,8 @@ BackupSpec parse_backup_spec(const json& spec, std::vector<std::string>* errors,
   }
   if (const json* storage = r.object(spec, "storage", prefix + ".storage", true)) {
     const std::string p = prefix + ".storage.persistentVolumeClaim";
+    const json* s3 = r.object(*storage, "s3", prefix + ".storage.s3", false);
+    if (s3) out.storage.s3 = read_s3(r, *s3, prefix + ".storage.s3");
     if (const json* pvc = r.object(*storage, "persistentVolumeClaim", p, false)) {
       PvcStorage claim;
       claim.claim_name = r.string(*pvc, "claimName", p + ".claimName", true);
@@ -154,8 +225,11 @@ BackupSpec parse_backup_spec(const json& spec, std::vector<std::string>* errors,
                 claim.sub_path + "\")");
       }
       out.storage.persistent_volume_claim = claim;
-    } else {
-      r.error(prefix + ".storage needs persistentVolumeClaim");
+    }
+    if (out.storage.persistent_volume_claim && s3) {
+      r.error(prefix + ".storage must have exactly one of persistentVolumeClaim and s3, not both");
+    } else if (!out.storage.persistent_volume_claim && !s3) {
+      r.error(prefix + ".storage needs persistentVolumeClaim or s3");
     }
   }
   out.format = r.one_of(spec, "format", prefix + ".format", std::array{"custom", "plain"},
@@ -198,6 +272,7 @@ json to_json(const BackupSpec& s) {
     storage["persistentVolumeClaim"] = {{"claimName", pvc->claim_name}};
     if (!pvc->sub_path.empty()) storage["persistentVolumeClaim"]["subPath"] = pvc->sub_path;
   }
+  if (const auto& s3 = s.storage.s3) storage["s3"] = to_json(*s3);
   json j = {{"database", db},
             {"storage", storage},
             {"format", s.format == DumpFormat::kPlain ? "plain" : "custom"},

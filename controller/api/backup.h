@@ -42,10 +42,35 @@ struct PvcStorage {
   bool operator==(const PvcStorage&) const = default;
 };
 
+struct SecretRef {
+  std::string name;
+  bool operator==(const SecretRef&) const = default;
+};
+
+// An object in an S3-compatible store (AWS S3, MinIO, Ceph RGW, R2, ...).
+struct S3Storage {
+  std::string bucket;
+  std::string prefix;    // without a leading or trailing '/'; empty: the bucket's root
+  std::string endpoint;  // https://host[:port] (or http://); empty: AWS for the region
+  std::string region = "us-east-1";
+  bool force_path_style = false;  // <endpoint>/<bucket>/<key> instead of <bucket>.<endpoint>/<key>
+  // Keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and optionally AWS_SESSION_TOKEN.
+  SecretRef credentials_secret_ref;
+  std::optional<SecretKeyRef> ca_secret_ref;  // a PEM bundle that signs the endpoint's certificate
+  bool operator==(const S3Storage&) const = default;
+};
+
+// Exactly one of them is set in a valid spec.
 struct StorageSpec {
   std::optional<PvcStorage> persistent_volume_claim;
+  std::optional<S3Storage> s3;
   bool operator==(const StorageSpec&) const = default;
 };
+
+// The keys of an S3 credentials Secret.
+inline constexpr const char* kAwsAccessKeyId = "AWS_ACCESS_KEY_ID";
+inline constexpr const char* kAwsSecretAccessKey = "AWS_SECRET_ACCESS_KEY";
+inline constexpr const char* kAwsSessionToken = "AWS_SESSION_TOKEN";
 
 enum class DumpFormat { kCustom, kPlain };
 enum class DeletionPolicy { kRetain, kDelete };

@@ -252,23 +252,24 @@ std::optional<PodView> BackupReconciler::newest_pod(const std::string& ns,
 }
 
 kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& backup) {
-  const auto& ref = backup.spec.database.password_secret_ref;
-  const std::string& ns = backup.meta.ns;
-  auto secret = client_.get(kube::resources::secrets(), ns, ref.name);
-  if (!secret.ok()) {
-    if (kube::is_permanent(secret.error()) && !kube::is_not_found(secret.error())) {
-      return "Could not read Secret \"" + ref.name + "\": " + secret.error().message;
+  const auto& db = backup.spec.database;
+  auto blocker =
+      secret_blocker(backup.meta.ns, db.password_secret_ref.name, {db.password_secret_ref.key},
+                     "spec.database.passwordSecretRef", true);
+  if (!blocker.ok() || !blocker->empty()) return blocker;
+  if (const auto& s3 = backup.spec.storage.s3) {
+    blocker = secret_blocker(backup.meta.ns, s3->credentials_secret_ref.name,
+                             {api::kAwsAccessKeyId, api::kAwsSecretAccessKey},
+                             "spec.storage.s3.credentialsSecretRef", false);
+    if (!blocker.ok() || !blocker->empty()) return blocker;
+    if (const auto& ca = s3->ca_secret_ref) {
+      blocker =
+          secret_blocker(backup.meta.ns, ca->name, {ca->key}, "spec.storage.s3.caSecretRef", true);
+      if (!blocker.ok() || !blocker->empty()) return blocker;
     }
-    if (!kube::is_not_found(secret.error())) return secret.error();
-    return std::string("Secret \"" + ref.name + "\" not found in namespace \"" + ns +
-                       "\": create it, or fix spec.database.passwordSecretRef.name");
-  }
-  const json& data = (*secret)["data"];
-  if (!data.is_object() || !data.contains(ref.key)) {
-    return std::string("Secret \"" + ref.name + "\" has no key \"" + ref.key +
-                       "\": add it, or fix spec.database.passwordSecretRef.key");
   }
   if (const auto& pvc = backup.spec.storage.persistent_volume_claim) {
+    const std::string& ns = backup.meta.ns;
     auto claim = client_.get(kube::resources::persistentvolumeclaims(), ns, pvc->claim_name);
     if (!claim.ok()) {
       if (kube::is_permanent(claim.error()) && !kube::is_not_found(claim.error())) {
@@ -279,6 +280,30 @@ kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& back
       return std::string("PersistentVolumeClaim \"" + pvc->claim_name +
                          "\" not found in namespace \"" + ns +
                          "\": create it, or fix spec.storage.persistentVolumeClaim.claimName");
+    }
+  }
+  return std::string{};
+}
+
+kube::Result<std::string> BackupReconciler::secret_blocker(const std::string& ns,
+                                                           const std::string& name,
+                                                           const std::vector<std::string>& keys,
+                                                           const std::string& field,
+                                                           bool ref_names_key) {
+  auto secret = client_.get(kube::resources::secrets(), ns, name);
+  if (!secret.ok()) {
+    if (kube::is_permanent(secret.error()) && !kube::is_not_found(secret.error())) {
+      return "Could not read Secret \"" + name + "\": " + secret.error().message;
+    }
+    if (!kube::is_not_found(secret.error())) return secret.error();
+    return std::string("Secret \"" + name + "\" not found in namespace \"" + ns +
+                       "\": create it, or fix " + field + ".name");
+  }
+  const json& data = (*secret)["data"];
+  for (const std::string& key : keys) {
+    if (!data.is_object() || !data.contains(key)) {
+      return std::string("Secret \"" + name + "\" has no key \"" + key + "\": add it" +
+                         (ref_names_key ? ", or fix " + field + ".key" : std::string()));
     }
   }
   return std::string{};

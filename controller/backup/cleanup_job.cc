@@ -19,13 +19,21 @@ json make_cleanup_job(const api::Backup& backup, const JobOptions& options) {
   job["metadata"]["labels"]["cellar.dev/purpose"] = "delete-dump";
   job["spec"]["backoffLimit"] = 3;
   job["spec"]["activeDeadlineSeconds"] = 600;
-  json& container = job["spec"]["template"]["spec"]["containers"][0];
+  json& pod = job["spec"]["template"]["spec"];
+  json& container = pod["containers"][0];
   container["name"] = "delete";
-  container["args"] = {"delete", dump_container_path(backup)};
-  // Deleting needs no database: keep only what the agent reads for this command.
-  json env = json::array();
-  for (const auto& e : container["env"]) {
-    if (e["name"] == "CELLAR_TERMINATION_MESSAGE_PATH") env.push_back(e);
+  // Deleting needs no database: only what the agent reads for this command.
+  json env = json::array(
+      {{{"name", "CELLAR_TERMINATION_MESSAGE_PATH"}, {"value", kTerminationMessagePath}}});
+  if (const auto& s3 = backup.spec.storage.s3) {
+    container["args"] = {"delete", dump_location(backup)};
+    json mounts = json::array({{{"name", "tmp"}, {"mountPath", "/tmp"}}});
+    json volumes = json::array({{{"name", "tmp"}, {"emptyDir", json::object()}}});
+    add_s3_connection(*s3, env, mounts, volumes);
+    container["volumeMounts"] = mounts;
+    pod["volumes"] = volumes;
+  } else {
+    container["args"] = {"delete", dump_container_path(backup)};
   }
   container["env"] = env;
   return job;

@@ -51,6 +51,11 @@ std::string dump_file_name(const api::Backup& backup) {
   return base + (compressed ? ".sql.gz" : ".sql");
 }
 
+std::string dump_object_key(const api::Backup& backup) {
+  const auto& s3 = backup.spec.storage.s3;
+  return join_path(s3 ? s3->prefix : "", dump_file_name(backup));
+}
+
 std::string dump_container_path(const api::Backup& backup) {
   std::string dir = kVolumeMountPath;
   if (const auto& pvc = backup.spec.storage.persistent_volume_claim) {
@@ -60,9 +65,42 @@ std::string dump_container_path(const api::Backup& backup) {
 }
 
 std::string dump_location(const api::Backup& backup) {
+  if (const auto& s3 = backup.spec.storage.s3) {
+    return "s3://" + s3->bucket + "/" + dump_object_key(backup);
+  }
   const auto& pvc = backup.spec.storage.persistent_volume_claim;
   if (!pvc) return {};
   return "pvc://" + join_path(join_path(pvc->claim_name, pvc->sub_path), dump_file_name(backup));
+}
+
+namespace {
+
+json secret_env(const char* name, const std::string& secret, const std::string& key,
+                bool optional) {
+  json ref = {{"name", secret}, {"key", key}};
+  if (optional) ref["optional"] = true;
+  return {{"name", name}, {"valueFrom", {{"secretKeyRef", ref}}}};
+}
+
+}  // namespace
+
+void add_s3_connection(const api::S3Storage& s3, json& envs, json& mounts, json& volumes) {
+  envs.push_back(env("CELLAR_S3_REGION", s3.region));
+  if (!s3.endpoint.empty()) envs.push_back(env("CELLAR_S3_ENDPOINT", s3.endpoint));
+  envs.push_back(env("CELLAR_S3_FORCE_PATH_STYLE", s3.force_path_style ? "true" : "false"));
+  // The keys reach the pod only through secretKeyRef: never in the Job's spec, args or logs.
+  const std::string& secret = s3.credentials_secret_ref.name;
+  envs.push_back(secret_env(api::kAwsAccessKeyId, secret, api::kAwsAccessKeyId, false));
+  envs.push_back(secret_env(api::kAwsSecretAccessKey, secret, api::kAwsSecretAccessKey, false));
+  envs.push_back(secret_env(api::kAwsSessionToken, secret, api::kAwsSessionToken, true));
+  if (s3.ca_secret_ref) {
+    envs.push_back(env("CELLAR_S3_CA_FILE", std::string(kS3CaMountPath) + "/" + kS3CaFile));
+    mounts.push_back({{"name", "s3-ca"}, {"mountPath", kS3CaMountPath}, {"readOnly", true}});
+    volumes.push_back({{"name", "s3-ca"},
+                       {"secret",
+                        {{"secretName", s3.ca_secret_ref->name},
+                         {"items", {{{"key", s3.ca_secret_ref->key}, {"path", kS3CaFile}}}}}}});
+  }
 }
 
 json make_dump_job(const api::Backup& backup, const JobOptions& options) {
@@ -79,7 +117,20 @@ json make_dump_job(const api::Backup& backup, const JobOptions& options) {
           {{"name", db.password_secret_ref.name}, {"key", db.password_secret_ref.key}}}}}},
   });
   if (!db.ssl_mode.empty()) envs.push_back(env("PGSSLMODE", db.ssl_mode));
-  envs.push_back(env("CELLAR_OUTPUT", dump_container_path(backup)));
+  json mounts = json::array();
+  json volumes = json::array();
+  if (const auto& s3 = spec.storage.s3) {
+    envs.push_back(env("CELLAR_S3_BUCKET", s3->bucket));
+    envs.push_back(env("CELLAR_S3_KEY", dump_object_key(backup)));
+    add_s3_connection(*s3, envs, mounts, volumes);
+  } else if (const auto& pvc = spec.storage.persistent_volume_claim) {
+    envs.push_back(env("CELLAR_OUTPUT", dump_container_path(backup)));
+    mounts.push_back({{"name", "backup"}, {"mountPath", kVolumeMountPath}});
+    volumes.push_back(
+        {{"name", "backup"}, {"persistentVolumeClaim", {{"claimName", pvc->claim_name}}}});
+  }
+  mounts.push_back({{"name", "tmp"}, {"mountPath", "/tmp"}});
+  volumes.push_back({{"name", "tmp"}, {"emptyDir", json::object()}});
   envs.push_back(env("CELLAR_FORMAT", spec.format == api::DumpFormat::kPlain ? "plain" : "custom"));
   if (spec.compression_level) {
     envs.push_back(env("CELLAR_COMPRESSION", std::to_string(*spec.compression_level)));
@@ -98,16 +149,8 @@ json make_dump_job(const api::Backup& backup, const JobOptions& options) {
       // The agent writes its result there; if it dies before it can, the log tail says why.
       {"terminationMessagePolicy", "FallbackToLogsOnError"},
       {"securityContext", container_security_context()},
-      {"volumeMounts",
-       {{{"name", "backup"}, {"mountPath", kVolumeMountPath}},
-        {{"name", "tmp"}, {"mountPath", "/tmp"}}}},
+      {"volumeMounts", mounts},
   };
-  json volumes = json::array();
-  if (const auto& pvc = spec.storage.persistent_volume_claim) {
-    volumes.push_back(
-        {{"name", "backup"}, {"persistentVolumeClaim", {{"claimName", pvc->claim_name}}}});
-  }
-  volumes.push_back({{"name", "tmp"}, {"emptyDir", json::object()}});
 
   return {{"apiVersion", "batch/v1"},
           {"kind", "Job"},

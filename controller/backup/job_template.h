@@ -33,10 +33,22 @@ std::string job_name_for(const std::string& backup_name);
 // The dump file's name: the Backup's name and a prefix of its uid, so a Backup re-created under
 // the same name never overwrites a dump that a Retain policy kept.
 std::string dump_file_name(const api::Backup& backup);
+// Where an S3 endpoint's CA bundle (spec.storage.s3.caSecretRef) is mounted, and its file there.
+inline constexpr const char* kS3CaMountPath = "/etc/cellar/s3-ca";
+inline constexpr const char* kS3CaFile = "ca.crt";
+
+// The S3 object's key: <prefix>/<file>.
+std::string dump_object_key(const api::Backup& backup);
 // The dump's path inside the agent's container: /backup/<subPath>/<file>.
 std::string dump_container_path(const api::Backup& backup);
-// The location people read in status: pvc://<claim>/<subPath>/<file>.
+// The location people read in status: pvc://<claim>/<subPath>/<file> or s3://<bucket>/<key>.
 std::string dump_location(const api::Backup& backup);
+
+// Adds what the agent needs to reach the store — region, endpoint, addressing, credentials
+// through secretKeyRef, the CA bundle's volume — to a container's env and mounts and a pod's
+// volumes. For the dump Job and the cleanup Job alike.
+void add_s3_connection(const api::S3Storage& s3, nlohmann::json& envs, nlohmann::json& mounts,
+                       nlohmann::json& volumes);
 
 // The Job for a Backup whose spec has no errors.
 nlohmann::json make_dump_job(const api::Backup& backup, const JobOptions& options);

@@ -72,7 +72,56 @@ TEST_F(BackupSpecTest, RejectsASubPathThatLeavesTheVolume) {
 
 TEST_F(BackupSpecTest, RequiresSomeStorage) {
   spec()["storage"] = json::object();
-  EXPECT_EQ(errors(), std::vector<std::string>{"spec.storage needs persistentVolumeClaim"});
+  EXPECT_EQ(errors(), std::vector<std::string>{"spec.storage needs persistentVolumeClaim or s3"});
+}
+
+json s3_storage() {
+  return {{"bucket", "shop-backups"},
+          {"prefix", "prod/orders/"},
+          {"endpoint", "https://minio.storage.svc:9000"},
+          {"forcePathStyle", true},
+          {"credentialsSecretRef", {{"name", "s3-creds"}}},
+          {"caSecretRef", {{"name", "s3-ca"}, {"key", "ca.crt"}}}};
+}
+
+TEST_F(BackupSpecTest, ReadsS3Storage) {
+  spec()["storage"] = {{"s3", s3_storage()}};
+  Backup b = parse();
+  ASSERT_TRUE(b.spec_errors.empty()) << b.spec_errors[0];
+  ASSERT_TRUE(b.spec.storage.s3);
+  const S3Storage& s3 = *b.spec.storage.s3;
+  EXPECT_EQ(s3.bucket, "shop-backups");
+  EXPECT_EQ(s3.prefix, "prod/orders");  // a trailing '/' is not part of the folder
+  EXPECT_EQ(s3.endpoint, "https://minio.storage.svc:9000");
+  EXPECT_EQ(s3.region, "us-east-1");
+  EXPECT_TRUE(s3.force_path_style);
+  EXPECT_EQ(s3.credentials_secret_ref.name, "s3-creds");
+  ASSERT_TRUE(s3.ca_secret_ref);
+  EXPECT_EQ(s3.ca_secret_ref->key, "ca.crt");
+  EXPECT_FALSE(b.spec.storage.persistent_volume_claim);
+  std::vector<std::string> errs;
+  EXPECT_EQ(parse_backup_spec(to_json(b.spec), &errs), b.spec);
+  EXPECT_TRUE(errs.empty());
+}
+
+TEST_F(BackupSpecTest, ExactlyOneKindOfStorage) {
+  spec()["storage"]["s3"] = s3_storage();
+  EXPECT_EQ(errors(),
+            std::vector<std::string>{
+                "spec.storage must have exactly one of persistentVolumeClaim and s3, not both"});
+}
+
+TEST_F(BackupSpecTest, SaysWhatIsWrongWithS3Storage) {
+  json s3 = {{"bucket", "Shop_Backups"}, {"prefix", "/abs"}, {"endpoint", "minio:9000"}};
+  spec()["storage"] = {{"s3", s3}};
+  EXPECT_EQ(errors(),
+            (std::vector<std::string>{
+                "spec.storage.s3.bucket must be an S3 bucket name: 3-63 lowercase letters, digits, "
+                "'.' and '-' (it is \"Shop_Backups\")",
+                "spec.storage.s3.prefix must not start with '/' (it is \"/abs\")",
+                "spec.storage.s3.endpoint must be a URL starting with https:// or http:// (it is "
+                "\"minio:9000\")",
+                "spec.storage.s3.credentialsSecretRef is required"}));
 }
 
 TEST_F(BackupSpecTest, WrongTypesAreErrorsNotCrashes) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
+#include "controller/backup/cleanup_job.h"
 #include "tests/unit/backup/backup_fixtures.h"
 
 namespace cellar::backup {
@@ -112,6 +116,84 @@ TEST_F(JobTemplateTest, ALongNameGivesAFileNameThatFits) {
   const std::string file = dump_file_name(api::parse_backup(doc_));
   EXPECT_LE(file.size(), 255u);
   EXPECT_TRUE(file.ends_with("-0a1b2c3d.dump")) << file;
+}
+
+class S3JobTemplateTest : public JobTemplateTest {
+ protected:
+  S3JobTemplateTest() {
+    doc_["spec"]["storage"] = {{"s3",
+                                {{"bucket", "shop-backups"},
+                                 {"prefix", "prod"},
+                                 {"endpoint", "https://minio.storage.svc:9000"},
+                                 {"region", "eu-west-3"},
+                                 {"forcePathStyle", true},
+                                 {"credentialsSecretRef", {{"name", "s3-creds"}}},
+                                 {"caSecretRef", {{"name", "s3-ca"}, {"key", "bundle.pem"}}}}}};
+  }
+};
+
+TEST_F(S3JobTemplateTest, LocationIsTheObjectsAddress) {
+  EXPECT_EQ(dump_location(api::parse_backup(doc_)), "s3://shop-backups/prod/nightly-0a1b2c3d.dump");
+  doc_["spec"]["storage"]["s3"].erase("prefix");
+  EXPECT_EQ(dump_location(api::parse_backup(doc_)), "s3://shop-backups/nightly-0a1b2c3d.dump");
+}
+
+TEST_F(S3JobTemplateTest, TellsTheAgentWhereToUploadAndNoFileToWrite) {
+  EXPECT_EQ(env("CELLAR_S3_BUCKET")["value"], "shop-backups");
+  EXPECT_EQ(env("CELLAR_S3_KEY")["value"], "prod/nightly-0a1b2c3d.dump");
+  EXPECT_EQ(env("CELLAR_S3_ENDPOINT")["value"], "https://minio.storage.svc:9000");
+  EXPECT_EQ(env("CELLAR_S3_REGION")["value"], "eu-west-3");
+  EXPECT_EQ(env("CELLAR_S3_FORCE_PATH_STYLE")["value"], "true");
+  EXPECT_EQ(env("CELLAR_OUTPUT"), nullptr);
+  for (const auto& v : job()["spec"]["template"]["spec"]["volumes"]) {
+    EXPECT_FALSE(v.contains("persistentVolumeClaim")) << v.dump();
+  }
+}
+
+TEST_F(S3JobTemplateTest, CredentialsOnlyThroughSecretKeyRefs) {
+  for (const char* key : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}) {
+    const json e = env(key);
+    ASSERT_NE(e, nullptr) << key;
+    EXPECT_FALSE(e.contains("value"));
+    EXPECT_EQ(e["valueFrom"]["secretKeyRef"]["name"], "s3-creds");
+    EXPECT_EQ(e["valueFrom"]["secretKeyRef"]["key"], key);
+  }
+  // A session token is only there for temporary credentials.
+  EXPECT_EQ(env("AWS_SESSION_TOKEN")["valueFrom"]["secretKeyRef"]["optional"], true);
+  EXPECT_EQ(container()["args"], json::array({"dump"}));
+}
+
+TEST_F(S3JobTemplateTest, MountsTheCaBundleReadOnly) {
+  EXPECT_EQ(env("CELLAR_S3_CA_FILE")["value"], "/etc/cellar/s3-ca/ca.crt");
+  json volumes = job()["spec"]["template"]["spec"]["volumes"];
+  auto ca = std::find_if(volumes.begin(), volumes.end(),
+                         [](const json& v) { return v["name"] == "s3-ca"; });
+  ASSERT_NE(ca, volumes.end());
+  EXPECT_EQ((*ca)["secret"]["secretName"], "s3-ca");
+  EXPECT_EQ((*ca)["secret"]["items"][0]["key"], "bundle.pem");
+  EXPECT_EQ((*ca)["secret"]["items"][0]["path"], "ca.crt");
+  bool mounted = false;
+  const json c = container();  // kept alive: the loop walks into it
+  for (const auto& m : c["volumeMounts"]) {
+    if (m["name"] == "s3-ca")
+      mounted = m["mountPath"] == "/etc/cellar/s3-ca" && m["readOnly"] == true;
+  }
+  EXPECT_TRUE(mounted);
+}
+
+TEST_F(S3JobTemplateTest, TheCleanupJobDeletesTheObjectWithTheSameConnection) {
+  json cleanup = make_cleanup_job(api::parse_backup(doc_), {"registry.example/cellar-agent:1"});
+  const json& c = cleanup["spec"]["template"]["spec"]["containers"][0];
+  EXPECT_EQ(c["args"], json::array({"delete", "s3://shop-backups/prod/nightly-0a1b2c3d.dump"}));
+  std::set<std::string> names;
+  for (const auto& e : c["env"]) names.insert(e["name"]);
+  EXPECT_EQ(names, (std::set<std::string>{"CELLAR_TERMINATION_MESSAGE_PATH", "CELLAR_S3_REGION",
+                                          "CELLAR_S3_ENDPOINT", "CELLAR_S3_FORCE_PATH_STYLE",
+                                          "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                          "AWS_SESSION_TOKEN", "CELLAR_S3_CA_FILE"}));
+  for (const auto& v : cleanup["spec"]["template"]["spec"]["volumes"]) {
+    EXPECT_FALSE(v.contains("persistentVolumeClaim")) << v.dump();
+  }
 }
 
 TEST(JobNameTest, ShortNamesAreKeptLongOnesHashed) {
