@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include "tests/cluster/meta_validation.h"
 #include "tests/cluster/schema.h"
 
 namespace cellar::testcluster {
@@ -46,6 +47,9 @@ Outcome<Admitted> admit_custom_resource(const ResourceType& type, json object,
     for (const auto& field : outcome.unknown_fields) {
       admitted.warnings.push_back("unknown field \"" + field + "\"");
     }
+  }
+  for (auto& warning : meta::finalizer_warnings(admitted.object, old_object)) {
+    admitted.warnings.push_back(std::move(warning));
   }
   if (!outcome.issues.empty()) {
     json causes = json::array();

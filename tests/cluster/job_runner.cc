@@ -396,7 +396,7 @@ struct JobRunner::Impl {
 
   void create_pod(const json& job) {
     for (int attempt = 0; attempt < 5; ++attempt) {
-      auto created = store.create(pods, pod_for_job(job, random_name_suffix()));
+      auto created = store.create(pods, pod_for_job(job));
       if (created.ok()) {
         const json& pod = created.value();
         pods_of_job[job.at("metadata").value("uid", "")].insert(key_of(pod));
@@ -490,7 +490,7 @@ struct JobRunner::Impl {
     SandboxOptions sandbox;
     sandbox.scratch_dir = work_dir + "/pods/" + ns + "_" + name;
     sandbox.log_path = log_dir + "/" + ns + "_" + name + "_" + container + ".log";
-    sandbox.hostname = name;
+    sandbox.hostname = pod_hostname(pod);
     RunningPod& entry = running[key];
     entry.slot = std::make_shared<ProcessSlot>();
     // The thread that starts the sandbox must outlive it (bwrap --die-with-parent), so the same

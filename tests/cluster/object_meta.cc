@@ -7,17 +7,9 @@
 #include <cstdio>
 #include <ctime>
 #include <random>
-#include <regex>
-#include <utility>
 
 namespace cellar::testcluster::meta {
 namespace {
-
-constexpr size_t kMaxSubdomainLength = 253;
-constexpr size_t kMaxLabelLength = 63;
-
-const char kLabelFormat[] = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-const char kSubdomainFormat[] = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 
 // Random bytes from OpenSSL; a seeded engine only if OpenSSL cannot supply them, because uids
 // must differ across restarts of the cluster even when tests start it in quick succession.
@@ -29,20 +21,6 @@ std::array<unsigned char, N> random_bytes() {
     for (auto& b : bytes) b = static_cast<unsigned char>(engine());
   }
   return bytes;
-}
-
-bool is_label(const std::string& value) {
-  static const std::regex pattern(kLabelFormat);
-  return std::regex_match(value, pattern);
-}
-
-bool is_subdomain(const std::string& value) {
-  static const std::regex pattern(kSubdomainFormat);
-  return std::regex_match(value, pattern);
-}
-
-std::string quoted(const std::string& value) {
-  return nlohmann::json(value).dump();
 }
 
 }  // namespace
@@ -84,64 +62,6 @@ std::string random_name_suffix() {
   std::string suffix;
   for (unsigned char b : bytes) suffix += kAlphabet[b % (sizeof kAlphabet - 1)];
   return suffix;
-}
-
-std::vector<std::string> name_problems(const ResourceType& type, const std::string& name) {
-  std::vector<std::string> problems;
-  const bool label = type.group.empty() && type.plural == "namespaces";
-  const size_t max_length = label ? kMaxLabelLength : kMaxSubdomainLength;
-  if (name.size() > max_length) {
-    problems.push_back("must be no more than " + std::to_string(max_length) + " characters");
-  }
-  if (label) {
-    if (!is_label(name)) {
-      if (is_subdomain(name)) {
-        problems.push_back("must not contain dots");
-      } else {
-        problems.push_back(
-            std::string("a lowercase RFC 1123 label must consist of lower case alphanumeric "
-                        "characters or '-', and must start and end with an alphanumeric character "
-                        "(e.g. 'my-name',  or '123-abc', regex used for validation is '") +
-            kLabelFormat + "')");
-      }
-    }
-  } else if (!is_subdomain(name)) {
-    problems.push_back(
-        std::string("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-                    "characters, '-' or '.', and must start and end with an alphanumeric character "
-                    "(e.g. 'example.com', regex used for validation is '") +
-        kSubdomainFormat + "')");
-  }
-  for (auto& problem : problems) problem = "Invalid value: " + quoted(name) + ": " + problem;
-  return problems;
-}
-
-nlohmann::json owner_reference_causes(const nlohmann::json& metadata) {
-  nlohmann::json causes = nlohmann::json::array();
-  auto refs = metadata.find("ownerReferences");
-  if (refs == metadata.end() || !refs->is_array()) return causes;
-  // The apiserver names the list, not the entry, in these errors.
-  const std::string field = "metadata.ownerReferences";
-  for (const auto& ref : *refs) {
-    const std::string api_version = ref.value("apiVersion", "");
-    const std::string version = api_version.substr(api_version.find('/') + 1);
-    const std::pair<std::string, std::string> required[] = {{"apiVersion", version},
-                                                            {"kind", ref.value("kind", "")},
-                                                            {"name", ref.value("name", "")},
-                                                            {"uid", ref.value("uid", "")}};
-    for (const auto& [child, value] : required) {
-      if (!value.empty()) continue;
-      const std::string what = child == "apiVersion" ? "version" : child;
-      causes.push_back(field_cause("FieldValueInvalid", field + "." + child,
-                                   "Invalid value: \"\": " + what + " must not be empty"));
-    }
-  }
-  return causes;
-}
-
-nlohmann::json field_cause(const std::string& reason, const std::string& field,
-                           const std::string& message) {
-  return {{"reason", reason}, {"message", message}, {"field", field}};
 }
 
 }  // namespace cellar::testcluster::meta

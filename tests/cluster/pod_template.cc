@@ -1,7 +1,5 @@
 #include "tests/cluster/pod_template.h"
 
-#include <random>
-
 namespace cellar::testcluster {
 
 using json = nlohmann::json;
@@ -67,16 +65,7 @@ const json* controller_reference(const json& pod) {
 
 }  // namespace
 
-std::string random_name_suffix() {
-  static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-  thread_local std::mt19937 engine{std::random_device{}()};
-  std::uniform_int_distribution<size_t> pick(0, sizeof(kAlphabet) - 2);
-  std::string out;
-  for (int i = 0; i < 5; ++i) out += kAlphabet[pick(engine)];
-  return out;
-}
-
-json pod_for_job(const json& job, const std::string& suffix) {
+json pod_for_job(const json& job) {
   const json& job_meta = job.at("metadata");
   const std::string job_name = job_meta.value("name", "");
   const std::string uid = job_meta.value("uid", "");
@@ -86,7 +75,6 @@ json pod_for_job(const json& job, const std::string& suffix) {
   meta.erase("name");
   meta.erase("creationTimestamp");
   meta["generateName"] = job_name + "-";
-  meta["name"] = job_name + "-" + suffix;
   meta["namespace"] = job_meta.value("namespace", "default");
   json labels = meta.value("labels", json::object());
   labels["job-name"] = job_name;
@@ -108,6 +96,19 @@ json pod_for_job(const json& job, const std::string& suffix) {
           {"metadata", meta},
           {"spec", spec},
           {"status", {{"phase", "Pending"}, {"qosClass", "BestEffort"}}}};
+}
+
+std::string pod_hostname(const json& pod) {
+  constexpr size_t kMaxHostnameLength = 63;
+  const json spec = pod.value("spec", json::object());
+  std::string hostname = spec.value("hostname", "");
+  if (hostname.empty()) hostname = pod.at("metadata").value("name", "");
+  if (hostname.size() <= kMaxHostnameLength) return hostname;
+  hostname.resize(kMaxHostnameLength);
+  while (!hostname.empty() && (hostname.back() == '-' || hostname.back() == '.')) {
+    hostname.pop_back();
+  }
+  return hostname;
 }
 
 std::string controlling_job_uid(const json& pod) {

@@ -9,17 +9,18 @@
 
 namespace cellar::testcluster {
 
-// Five characters from the alphabet Kubernetes uses for generated name suffixes (no vowels, no
-// look-alike digits), so names such as `backup-x-7bq2k` look the way they do on a real cluster.
-std::string random_name_suffix();
-
-// The Pod for `job` (a stored batch/v1 Job, with metadata.uid) named `<job>-<suffix>`, as the Job
-// controller creates it: the template's metadata and spec, generateName `<job>-`, labels
+// The Pod for `job` (a stored batch/v1 Job, with metadata.uid) as the Job controller asks for it:
+// no name but generateName `<job>-` (kube-apiserver cuts it to 58 characters and appends five, so
+// the name fits a DNS label whatever the Job's name), the template's metadata and spec, labels
 // `job-name`, `controller-uid`, `batch.kubernetes.io/job-name` and
 // `batch.kubernetes.io/controller-uid`, an ownerReference to the Job with controller and
 // blockOwnerDeletion true, and the defaults kube-apiserver gives a Pod's spec and containers
 // (terminationMessagePath, terminationMessagePolicy, imagePullPolicy, ...). Status: phase Pending.
-nlohmann::json pod_for_job(const nlohmann::json& job, const std::string& suffix);
+nlohmann::json pod_for_job(const nlohmann::json& job);
+
+// The hostname the kubelet gives the Pod's containers: spec.hostname or the Pod's name, cut to 63
+// characters with any '-' or '.' the cut leaves at the end trimmed.
+std::string pod_hostname(const nlohmann::json& pod);
 
 // The uid of the Job that controls `pod` (its controller ownerReference of kind Job), or "".
 std::string controlling_job_uid(const nlohmann::json& pod);

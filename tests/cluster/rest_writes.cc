@@ -98,16 +98,13 @@ HttpResponseData RestHandlers::create(const HttpRequestData& request, const ApiP
   if (auto error = normalize_identity(object, type, path)) return error_response(*error);
   // The status of a new object is the controllers' to write, not the creator's.
   if (type.status_subresource) object.erase("status");
+  // The namespace's lifecycle is admission, which kube-apiserver runs before any validation.
+  if (auto error = store_.check_create_namespace(type, object)) return error_response(*error);
   auto admitted = admit_write(type, std::move(object), nullptr, mode.value());
   if (!admitted.ok()) return error_response(admitted.error());
-  HttpResponseData response;
-  if (is_dry_run(request)) {
-    response = json_response(201, admitted.value().object);
-  } else {
-    auto created = store_.create(type, admitted.value().object);
-    if (!created.ok()) return error_response(created.error());
-    response = json_response(201, created.value());
-  }
+  auto created = store_.create(type, admitted.value().object, is_dry_run(request));
+  if (!created.ok()) return error_response(created.error());
+  HttpResponseData response = json_response(201, created.value());
   add_warnings(response, admitted.value().warnings);
   return response;
 }
@@ -207,8 +204,19 @@ HttpResponseData RestHandlers::patch(const HttpRequestData& request, const ApiPa
     if (!rv.empty() && rv != metadata_string(current, "resourceVersion")) {
       return ApiError::conflict(type, path.name, kModified);
     }
-    // Identity is not a patch's to change.
-    (*patched)["metadata"]["name"] = current["metadata"]["name"];
+    // Identity is not a patch's to change: kube-apiserver's checkName answers 400.
+    if (!(*patched)["metadata"].is_object()) (*patched)["metadata"] = json::object();
+    const std::string patched_name = metadata_string(*patched, "name");
+    if (patched_name != path.name) {
+      return ApiError::bad_request("the name of the object (" + patched_name +
+                                   ") does not match the name on the URL (" + path.name + ")");
+    }
+    const std::string patched_ns = metadata_string(*patched, "namespace");
+    if (type.namespaced && !patched_ns.empty() && patched_ns != path.ns) {
+      return ApiError::bad_request("the namespace of the object (" + patched_ns +
+                                   ") does not match the namespace on the request (" + path.ns +
+                                   ")");
+    }
     (*patched)["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"];
     (*patched)["apiVersion"] = type.api_version();
     (*patched)["kind"] = type.kind;

@@ -6,24 +6,26 @@
 
 #include "tests/cluster/builtin_types.h"
 #include "tests/cluster/event_history.h"
+#include "tests/cluster/job_selector.h"
 #include "tests/cluster/lifecycle_rules.h"
+#include "tests/cluster/meta_validation.h"
 #include "tests/cluster/object_meta.h"
 
 namespace cellar::testcluster {
 namespace {
 
+using meta::create_causes;
 using meta::field_cause;
+using meta::generated_name;
 using meta::key_prefix;
-using meta::name_problems;
 using meta::new_uid;
 using meta::now_rfc3339;
 using meta::object_key;
-using meta::owner_reference_causes;
 using meta::random_name_suffix;
+using meta::update_causes;
 
 using lifecycle::being_deleted;
 using lifecycle::finalizers_after_delete;
-using lifecycle::finalizers_of;
 using lifecycle::is_namespaces;
 using lifecycle::meta_string;
 using lifecycle::nothing_holds;
@@ -33,6 +35,17 @@ using lifecycle::spec_changed;
 using lifecycle::storage_key;
 
 constexpr int kGenerateNameAttempts = 8;
+
+bool is_jobs(const ResourceType& type) {
+  return type.group == "batch" && type.plural == "jobs";
+}
+
+// What the type's registry strategy adds to the metadata rules on a write.
+void append_strategy_causes(const ResourceType& type, const json& object, bool on_create,
+                            json& causes) {
+  if (!is_jobs(type)) return;
+  for (auto& cause : job_selector_causes(object, on_create)) causes.push_back(std::move(cause));
+}
 
 // A document of the wrong shape (a number where a name belongs) is the writer's mistake: it is
 // answered 400, as kube-apiserver answers what it cannot decode, and never escapes as an
@@ -125,27 +138,33 @@ struct Store::Impl {
     return *put(key, std::move(next), "MODIFIED");
   }
 
+  // The NamespaceLifecycle admission plugin's answer to a create in `ns`: 404 when it does not
+  // exist, 403 (with a NamespaceTerminating cause) while it is being deleted.
   std::optional<ApiError> check_namespace(const ResourceType& type, const std::string& ns,
                                           const std::string& name) const {
     ResourceType ns_type = namespaces_type();
     auto it = objects.find(object_key(ns_type, "", ns));
     if (it == objects.end()) return ApiError::not_found(ns_type, ns);
     if (being_deleted(*it->second)) {
-      return ApiError::forbidden(
+      ApiError error = ApiError::forbidden(
           type, name,
           "unable to create new content in namespace " + ns + " because it is being terminated");
+      error.details["causes"] =
+          json::array({field_cause("NamespaceTerminating", "metadata.namespace",
+                                   "namespace " + ns + " is being terminated")});
+      return error;
     }
     return std::nullopt;
   }
 
-  Outcome<json> create(const ResourceType& type, json object);
+  Outcome<json> create(const ResourceType& type, json object, bool dry_run);
   Outcome<json> replace(const ResourceType& type, json incoming, UpdatePart part,
                         bool check_version);
   Outcome<json> remove(const ResourceType& type, const std::string& ns, const std::string& name,
                        const DeleteRequest& request);
 };
 
-Outcome<json> Store::Impl::create(const ResourceType& type, json object) {
+Outcome<json> Store::Impl::create(const ResourceType& type, json object, bool dry_run) {
   if (!object.is_object())
     return ApiError::bad_request("the object to create is not a JSON object");
   if (!object.contains("metadata")) object["metadata"] = json::object();
@@ -159,31 +178,21 @@ Outcome<json> Store::Impl::create(const ResourceType& type, json object) {
 
   std::string name = meta.value("name", "");
   const std::string generate_name = meta.value("generateName", "");
+  // Admission (the namespace's lifecycle) comes before naming and validation, as in
+  // kube-apiserver, so it calls a nameless object by its generateName.
+  if (type.namespaced) {
+    const std::string called = !name.empty()            ? name
+                               : !generate_name.empty() ? generate_name
+                                                        : "Unknown";
+    if (auto error = check_namespace(type, ns, called)) return *error;
+  }
   if (name.empty() && !generate_name.empty()) {
     for (int i = 0; i < kGenerateNameAttempts; ++i) {
-      name = generate_name + random_name_suffix();
+      name = generated_name(generate_name, random_name_suffix());
       if (!objects.contains(object_key(type, ns, name))) break;
     }
     meta["name"] = name;
   }
-  if (name.empty()) {
-    return ApiError::invalid(type, name,
-                             json::array({field_cause("FieldValueRequired", "metadata.name",
-                                                      "Required value: name or generateName is "
-                                                      "required")}));
-  }
-  // Admission (the namespace's lifecycle) comes before validation, as in kube-apiserver.
-  if (type.namespaced) {
-    if (auto error = check_namespace(type, ns, name)) return *error;
-  }
-  json causes = json::array();
-  for (const auto& problem : name_problems(type, name)) {
-    causes.push_back(field_cause("FieldValueInvalid", "metadata.name", problem));
-  }
-  for (auto& cause : owner_reference_causes(meta)) causes.push_back(std::move(cause));
-  if (!causes.empty()) return ApiError::invalid(type, name, causes);
-  const std::string key = object_key(type, ns, name);
-  if (objects.contains(key)) return ApiError::already_exists(type, name);
 
   object["apiVersion"] = object.value("apiVersion", type.api_version());
   object["kind"] = object.value("kind", type.kind);
@@ -192,7 +201,15 @@ Outcome<json> Store::Impl::create(const ResourceType& type, json object) {
   meta["generation"] = 1;
   meta.erase("deletionTimestamp");
   meta.erase("deletionGracePeriodSeconds");
+  if (is_jobs(type)) generate_job_selector(object);
+  json causes = create_causes(type, object["metadata"]);
+  append_strategy_causes(type, object, true, causes);
+  if (!causes.empty()) return ApiError::invalid(type, name, causes);
+  const std::string key = object_key(type, ns, name);
+  if (objects.contains(key)) return ApiError::already_exists(type, name);
+
   reset_status_on_create(type, object);
+  if (dry_run) return object;
   remember_type(type);
   return *put(key, std::move(object), "ADDED");
 }
@@ -235,41 +252,32 @@ Outcome<json> Store::Impl::replace(const ResourceType& type, json incoming, Upda
       next.erase("status");
       if (current.contains("status")) next["status"] = current["status"];
     }
-    // Bookkeeping belongs to the server, whatever the writer sent.
+    // Bookkeeping belongs to the server, as kube-apiserver's BeforeUpdate keeps it: the request
+    // addresses the object, and what the writer may not change it either restores or refuses.
     json& meta = next["metadata"];
     const json& old_meta = current["metadata"];
-    for (const char* field : {"name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
-                              "deletionGracePeriodSeconds", "generation", "resourceVersion"}) {
+    for (const char* field :
+         {"name", "namespace", "creationTimestamp", "generation", "resourceVersion"}) {
       meta.erase(field);
       if (old_meta.contains(field)) meta[field] = old_meta[field];
+    }
+    if (meta_string(next, "uid").empty()) meta["uid"] = old_meta["uid"];
+    if (old_meta.contains("deletionTimestamp"))
+      meta["deletionTimestamp"] = old_meta["deletionTimestamp"];
+    if (old_meta.contains("deletionGracePeriodSeconds") &&
+        !meta.contains("deletionGracePeriodSeconds")) {
+      meta["deletionGracePeriodSeconds"] = old_meta["deletionGracePeriodSeconds"];
     }
     // A namespace's own finalizers change only through its controller (an in-process kAll write).
     if (is_namespaces(type) && part != UpdatePart::kAll) {
       next["spec"]["finalizers"] =
           current.value("spec", json::object()).value("finalizers", json::array());
     }
+    json causes = update_causes(type, meta, old_meta);
+    append_strategy_causes(type, next, false, causes);
+    if (!causes.empty()) return ApiError::invalid(type, name, causes);
   }
 
-  if (json causes = owner_reference_causes(next["metadata"]); !causes.empty()) {
-    return ApiError::invalid(type, name, causes);
-  }
-  if (being_deleted(current)) {
-    auto before = finalizers_of(current);
-    std::set<std::string> added;
-    for (const auto& f : finalizers_of(next)) {
-      if (std::find(before.begin(), before.end(), f) == before.end()) added.insert(f);
-    }
-    if (!added.empty()) {
-      std::string list;
-      for (const auto& f : added) list += (list.empty() ? "" : ", ") + json(f).dump();
-      return ApiError::invalid(
-          type, name,
-          json::array({field_cause("FieldValueForbidden", "metadata.finalizers",
-                                   "Forbidden: no new finalizers can be added if the object is "
-                                   "being deleted, found new finalizers []string{" +
-                                       list + "}")}));
-    }
-  }
   if (spec_changed(current, next)) {
     next["metadata"]["generation"] = current["metadata"].value("generation", 0) + 1;
   }
@@ -334,9 +342,20 @@ Store::Store(size_t history) : impl_(std::make_shared<Impl>(history)) {
   }
 }
 
-Outcome<json> Store::create(const ResourceType& type, json object) {
+Outcome<json> Store::create(const ResourceType& type, json object, bool dry_run) {
   std::lock_guard lock(impl_->mu);
-  return guarded([&] { return impl_->create(type, std::move(object)); });
+  return guarded([&] { return impl_->create(type, std::move(object), dry_run); });
+}
+
+std::optional<ApiError> Store::check_create_namespace(const ResourceType& type,
+                                                      const json& object) const {
+  if (!type.namespaced || !object.is_object()) return std::nullopt;
+  const std::string ns = meta_string(object, "namespace");
+  std::string name = meta_string(object, "name");
+  if (name.empty()) name = meta_string(object, "generateName");
+  if (name.empty()) name = "Unknown";
+  std::lock_guard lock(impl_->mu);
+  return impl_->check_namespace(type, ns, name);
 }
 
 Outcome<json> Store::get(const ResourceType& type, const std::string& ns,

@@ -90,9 +90,16 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Assigns uid, creationTimestamp, resourceVersion, generation (1); generateName; namespace must
-  // exist for namespaced types; 409 AlreadyExists. Returns the stored object.
-  Outcome<json> create(const ResourceType& type, json object);
+  // Assigns uid, creationTimestamp, resourceVersion, generation (1); generateName (cut so the name
+  // fits 63 characters); the namespace must exist (404) and not be terminating (403) for
+  // namespaced types; the metadata (and a Job's selector) validated as kube-apiserver does (422);
+  // 409 AlreadyExists. Returns the stored object.
+  // `dry_run`: every check, nothing stored (?dryRun=All).
+  Outcome<json> create(const ResourceType& type, json object, bool dry_run = false);
+  // The namespace check of create() alone, for the REST layer to answer it before the checks that
+  // kube-apiserver makes after admission (a custom resource's schema). Nullopt when it passes.
+  std::optional<ApiError> check_create_namespace(const ResourceType& type,
+                                                 const json& object) const;
   Outcome<json> get(const ResourceType& type, const std::string& ns, const std::string& name) const;
 
   struct ListResult {
@@ -104,8 +111,9 @@ class Store {
                   const std::function<bool(const json&)>& filter = {}) const;
 
   // Replaces an object. metadata.resourceVersion set and stale: 409 Conflict; unset: unconditional.
-  // Keeps uid, creationTimestamp; bumps generation when anything but metadata and status changed;
-  // an update that changes nothing keeps the resourceVersion and emits no event, as
+  // Keeps uid, creationTimestamp; validates the metadata as kube-apiserver's
+  // ValidateObjectMetaUpdate does (422); bumps generation when anything but metadata and status
+  // changed; an update that changes nothing keeps the resourceVersion and emits no event, as
   // kube-apiserver does. Removing the last finalizer of an object being deleted deletes it.
   Outcome<json> update(const ResourceType& type, json object, UpdatePart part);
 

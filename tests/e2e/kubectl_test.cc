@@ -302,6 +302,112 @@ spec:
   EXPECT_THAT(out, HasSubstr("Completed"));
 }
 
+TEST_F(KubectlTest, LabelValueLongerThan63CharactersIsInvalid) {
+  const std::string value(70, 'v');
+  CommandResult result = kubectl({"apply", "-f", write("job.yaml", R"(apiVersion: batch/v1
+kind: Job
+metadata:
+  name: labelled
+  labels: {cellar.dev/backup: )" + value + R"(}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - {name: main, image: busybox, command: [sh, -c, "true"]}
+)")});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_THAT(result.err, HasSubstr("The Job \"labelled\" is invalid: metadata.labels: Invalid "
+                                    "value: \"" +
+                                    value + "\": must be no more than 63 characters"));
+  EXPECT_NE(kubectl({"get", "job", "labelled"}).exit_code, 0);
+}
+
+TEST_F(KubectlTest, NamespaceNameLongerThan63CharactersIsInvalid) {
+  const std::string name(64, 'n');
+  CommandResult result = kubectl(
+      {"apply", "-f",
+       write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + "}\n")});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_THAT(result.err, HasSubstr("The Namespace \"" + name +
+                                    "\" is invalid: metadata.name: "
+                                    "Invalid value: \"" +
+                                    name + "\": must be no more than 63 characters"));
+}
+
+TEST_F(KubectlTest, JobNamedWith63CharactersRunsInAPodWhoseNameFits) {
+  const std::string name = "backup-" + std::string(56, 'x');  // 63 characters
+  ok({"apply", "-f", write("job.yaml", R"(apiVersion: batch/v1
+kind: Job
+metadata: {name: )" + name + R"(}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - {name: main, image: busybox, command: [sh, -c, "cat /proc/sys/kernel/hostname > /dev/termination-log"]}
+)")});
+  CommandResult waited =
+      kubectl({"wait", "job/" + name, "--for=condition=Complete", "--timeout=60s"});
+  ASSERT_EQ(waited.exit_code, 0) << waited.describe() << "\n" << cluster_->log();
+  const std::string pod = ok({"get", "pods", "-l", "batch.kubernetes.io/job-name=" + name, "-o",
+                              "jsonpath={.items[0].metadata.name}"});
+  EXPECT_LE(pod.size(), 63u);
+  EXPECT_EQ(pod.rfind(name.substr(0, 58), 0), 0u) << pod;
+  // The container ran with the Pod's name as its hostname.
+  EXPECT_EQ(field("pod/" + pod, "{.status.containerStatuses[0].state.terminated.message}"),
+            pod + "\n");
+}
+
+TEST_F(KubectlTest, NamespaceBeingDeletedRefusesNewObjectsButNotChanges) {
+  ok({"apply", "-f",
+      write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: doomed}\n")});
+  // A finalizer nobody removes holds the namespace in Terminating.
+  ok({"apply", "-f", write("held.yaml", R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: held, namespace: doomed, finalizers: [cellar.dev/hold]}
+data: {a: "1"}
+)")});
+  ok({"delete", "namespace", "doomed", "--wait=false"});
+  EXPECT_EQ(field("namespace/doomed", "{.status.phase}"), "Terminating");
+
+  const std::string cm = write("new-cm.yaml", R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: fresh, namespace: doomed}
+)");
+  CommandResult refused = kubectl({"apply", "-f", cm});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err,
+              HasSubstr("Error from server (Forbidden): error when creating \"" + cm +
+                        "\": configmaps \"fresh\" is forbidden: unable to create new content in "
+                        "namespace doomed because it is being terminated"));
+  CommandResult job = kubectl({"apply", "-f", write("new-job.yaml", R"(apiVersion: batch/v1
+kind: Job
+metadata: {name: cleanup, namespace: doomed}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - {name: main, image: busybox, command: [sh, -c, "true"]}
+)")});
+  EXPECT_NE(job.exit_code, 0);
+  EXPECT_THAT(job.err, HasSubstr("jobs.batch \"cleanup\" is forbidden: unable to create new "
+                                 "content in namespace doomed because it is being terminated"));
+
+  // What is there can still change and go.
+  ok({"label", "configmap", "held", "-n", "doomed", "changed=yes"});
+  EXPECT_EQ(
+      ok({"get", "configmap", "held", "-n", "doomed", "-o", "jsonpath={.metadata.labels.changed}"}),
+      "yes");
+  ok({"delete", "configmap", "held", "-n", "doomed", "--wait=false"});
+  ok({"patch", "configmap", "held", "-n", "doomed", "--type=merge", "-p",
+      R"({"metadata":{"finalizers":null}})"});
+  CommandResult gone = kubectl({"wait", "--for=delete", "namespace/doomed", "--timeout=30s"});
+  EXPECT_EQ(gone.exit_code, 0) << gone.describe();
+}
+
 TEST_F(KubectlTest, InjectedFaultReachesKubectlOnce) {
   ASSERT_TRUE(
       cluster_

@@ -17,16 +17,34 @@ class PodTemplateTest : public ::testing::Test {
       "spec": {"restartPolicy": "Never",
                "containers": [{"name": "dump", "image": "cellar-agent:1.0"}]}}}})");
 
-  json pod() const { return pod_for_job(job_, "x7k2b"); }
+  json pod() const { return pod_for_job(job_); }
   const json& container(const json& p) const { return p["spec"]["containers"][0]; }
   static Clock::time_point at(int seconds) { return Clock::from_time_t(1700000000 + seconds); }
 };
 
-TEST_F(PodTemplateTest, NamesThePodAfterItsJob) {
+TEST_F(PodTemplateTest, AsksTheApiServerToNameThePodAfterItsJob) {
   const json p = pod();
-  EXPECT_EQ(p["metadata"]["name"], "backup-a-x7k2b");
+  EXPECT_FALSE(p["metadata"].contains("name"));
   EXPECT_EQ(p["metadata"]["generateName"], "backup-a-");
   EXPECT_EQ(p["metadata"]["namespace"], "db");
+}
+
+TEST_F(PodTemplateTest, HostnameIsThePodsName) {
+  json p = pod();
+  p["metadata"]["name"] = "backup-a-x7k2b";
+  EXPECT_EQ(pod_hostname(p), "backup-a-x7k2b");
+  p["spec"]["hostname"] = "db-0";
+  EXPECT_EQ(pod_hostname(p), "db-0");
+}
+
+TEST_F(PodTemplateTest, LongHostnameIsCutTo63WithoutATrailingDashOrDot) {
+  json p = pod();
+  // 61 characters, then "-." at 62 and 63, then more: the cut leaves "-." at the end.
+  const std::string base(61, 'a');
+  p["metadata"]["name"] = base + "-.bcdef";
+  EXPECT_EQ(pod_hostname(p), base);
+  p["metadata"]["name"] = std::string(70, 'b');
+  EXPECT_EQ(pod_hostname(p), std::string(63, 'b'));
 }
 
 TEST_F(PodTemplateTest, LabelsTheJobAndKeepsTemplateLabels) {
@@ -56,12 +74,6 @@ TEST_F(PodTemplateTest, DefaultsContainersAsTheApiServerDoes) {
   EXPECT_EQ(container(p)["imagePullPolicy"], "IfNotPresent");
   EXPECT_EQ(p["spec"]["restartPolicy"], "Never");
   EXPECT_EQ(p["status"]["phase"], "Pending");
-}
-
-TEST_F(PodTemplateTest, SuffixesUseFiveNameCharacters) {
-  const std::string s = random_name_suffix();
-  ASSERT_EQ(s.size(), 5u);
-  EXPECT_EQ(s.find_first_not_of("bcdfghjklmnpqrstvwxz2456789"), std::string::npos);
 }
 
 TEST_F(PodTemplateTest, RunningPodIsReadyWithItsStartTime) {

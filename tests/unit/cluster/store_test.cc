@@ -173,6 +173,85 @@ TEST_F(StoreTest, CreateInTerminatingNamespaceIsForbidden) {
   EXPECT_EQ(created.error().message,
             "backups.cellar.dev \"a\" is forbidden: unable to create new content in namespace "
             "team because it is being terminated");
+  EXPECT_EQ(created.error().details, json({{"name", "a"},
+                                           {"group", "cellar.dev"},
+                                           {"kind", "backups"},
+                                           {"causes",
+                                            {{{"reason", "NamespaceTerminating"},
+                                              {"message", "namespace team is being terminated"},
+                                              {"field", "metadata.namespace"}}}}}));
+}
+
+TEST_F(StoreTest, TerminatingNamespaceStillTakesUpdatesAndDeletes) {
+  create(namespaces_type(), {{"metadata", {{"name", "team"}}}});
+  json object = backup("a");
+  object["metadata"]["namespace"] = "team";
+  object["metadata"]["finalizers"] = {"cellar.dev/hold"};
+  json created = create(backups_, object);
+  ASSERT_TRUE(store_.remove(namespaces_type(), "", "team", {}).ok());
+  created["spec"]["format"] = "plain";
+  EXPECT_TRUE(update(created).ok());
+  DeleteRequest request;
+  EXPECT_TRUE(store_.remove(backups_, "team", "a", request).ok());
+}
+
+TEST_F(StoreTest, NamelessCreateInTerminatingNamespaceIsCalledByItsGenerateName) {
+  create(namespaces_type(), {{"metadata", {{"name", "team"}}}});
+  ASSERT_TRUE(store_.remove(namespaces_type(), "", "team", {}).ok());
+  auto created =
+      store_.create(configmaps_, {{"metadata", {{"generateName", "cm-"}, {"namespace", "team"}}}});
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().message,
+            "configmaps \"cm-\" is forbidden: unable to create new content in namespace team "
+            "because it is being terminated");
+}
+
+TEST_F(StoreTest, GeneratedNameFitsALabelWhateverTheBase) {
+  const std::string base(70, 'p');
+  json object = {{"metadata", {{"generateName", base + "-"}, {"namespace", "default"}}}};
+  const std::string name = create(configmaps_, object)["metadata"]["name"];
+  EXPECT_EQ(name.size(), 63u);
+  EXPECT_EQ(name.rfind(std::string(58, 'p'), 0), 0u);
+}
+
+TEST_F(StoreTest, LabelValueLongerThan63IsInvalid) {
+  json object = backup("a");
+  const std::string value(70, 'v');
+  object["metadata"]["labels"] = {{"cellar.dev/backup", value}};
+  auto created = store_.create(backups_, object);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().code, 422);
+  EXPECT_EQ(created.error().message,
+            "Backup.cellar.dev \"a\" is invalid: metadata.labels: Invalid "
+            "value: \"" +
+                value + "\": must be no more than 63 characters");
+}
+
+TEST_F(StoreTest, UpdateIntoAnInvalidLabelIsRefusedAndChangesNothing) {
+  json created = create_backup("a");
+  created["metadata"]["labels"] = {{"bad key", "v"}};
+  auto updated = update(created);
+  ASSERT_FALSE(updated.ok());
+  EXPECT_EQ(updated.error().code, 422);
+  EXPECT_EQ(updated.error().details["causes"][0]["field"], "metadata.labels");
+  EXPECT_FALSE(get_backup("a")["metadata"].contains("labels"));
+}
+
+TEST_F(StoreTest, JobGetsItsGeneratedSelectorAndALongNameIsInvalid) {
+  json spec = {{"template", {{"spec", {{"restartPolicy", "Never"}}}}}};
+  json stored = create(jobs_type(),
+                       {{"metadata", {{"name", "j"}, {"namespace", "default"}}}, {"spec", spec}});
+  const std::string uid = stored["metadata"]["uid"];
+  EXPECT_EQ(stored["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"], uid);
+  EXPECT_EQ(stored["spec"]["template"]["metadata"]["labels"]["job-name"], "j");
+  const std::string long_name(64, 'j');
+  auto refused = store_.create(
+      jobs_type(), {{"metadata", {{"name", long_name}, {"namespace", "default"}}}, {"spec", spec}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "Job.batch \"" + long_name +
+                                         "\" is invalid: spec.template.labels: Invalid value: \"" +
+                                         long_name + "\": must be no more than 63 characters");
+  EXPECT_EQ(refused.error().details["causes"].size(), 2u);
 }
 
 TEST_F(StoreTest, SystemNamespacesCannotBeDeleted) {
