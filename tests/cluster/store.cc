@@ -119,10 +119,11 @@ struct Store::Impl {
 
   // Every resourceVersion must have its event: the counter moves only once nothing can fail.
   std::shared_ptr<const json> put(const std::string& key, json object, const char* event) {
+    // Opened before the counter moves: a first write is inside its type's window.
+    WatchWindow& type_window = window(type_prefix_of(key));
     object["metadata"]["resourceVersion"] = std::to_string(resource_version + 1);
     ++resource_version;
     auto stored = std::make_shared<const json>(std::move(object));
-    WatchWindow& type_window = window(type_prefix_of(key));
     auto& slot = objects[key];
     reindex(key, slot.get(), stored.get());
     std::shared_ptr<const json> before = std::exchange(slot, stored);
@@ -385,6 +386,9 @@ Store::ListResult Store::list(const ResourceType& type, const std::string& ns,
   ListResult result;
   {
     std::lock_guard lock(impl_->mu);
+    // Serving a type opens its window, so a watch that lists first and subscribes from the
+    // list's version always finds that version in the window.
+    impl_->window(key_prefix(type, ""));
     const std::string prefix = key_prefix(type, ns);
     for (auto it = impl_->objects.lower_bound(prefix);
          it != impl_->objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {

@@ -111,6 +111,7 @@ class Store {
     uint64_t resource_version = 0;
   };
   // `ns` empty: every namespace. `filter` (may be empty) keeps the objects it returns true for.
+  // Opens the type's watch window.
   ListResult list(const ResourceType& type, const std::string& ns,
                   const std::function<bool(const json&)>& filter = {}) const;
 
