@@ -60,12 +60,15 @@ std::optional<ContinueToken> decode_continue(const std::string& text) {
   if (!raw) return std::nullopt;
   nlohmann::json body = nlohmann::json::parse(*raw, nullptr, false);
   if (!body.is_object() || body.value("v", "") != "meta.k8s.io/v1" || !body.contains("rv") ||
-      !body["rv"].is_number_unsigned() || !body.contains("start") || !body["start"].is_string()) {
+      !body["rv"].is_number_integer() || !body.contains("start") || !body["start"].is_string()) {
     return std::nullopt;
   }
+  // kube-apiserver refuses a token without a version; -1 is its "latest" (see the header).
+  const int64_t rv = body["rv"].get<int64_t>();
+  if (rv == 0 || rv < -1) return std::nullopt;
   std::string start = body["start"];
   if (!start.empty() && start.back() == '\0') start.pop_back();
-  return ContinueToken{body["rv"].get<uint64_t>(), start};
+  return ContinueToken{rv, start};
 }
 
 }  // namespace cellar::testcluster

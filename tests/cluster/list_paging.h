@@ -10,15 +10,17 @@
 namespace cellar::testcluster {
 
 struct ContinueToken {
-  uint64_t resource_version = 0;
+  // The list's resourceVersion; -1 (only in the token a 410 hands back): the latest state.
+  int64_t resource_version = 0;
   std::string start_after;  // "<namespace>/<name>" of the last object already returned
 };
 
 std::string encode_continue(const ContinueToken& token);
-// nullopt when the token is not one this server made.
+// nullopt when the token is not one this server made (a resourceVersion of 0 included).
 std::optional<ContinueToken> decode_continue(const std::string& text);
 
-// The message of the 410 answered for a token older than the history.
+// The message of the 410 answered for a token older than the history; the 410's
+// metadata.continue then carries a token with resourceVersion -1 for the rest of the list.
 inline constexpr const char* kContinueExpiredMessage =
     "The provided continue parameter is too old to display a consistent list result. You can "
     "start a new list without the continue parameter, or use the continue token in this response "

@@ -1,4 +1,5 @@
 // cellar-test-cluster --kubeconfig-out FILE --volume-root DIR [--port N] [--image IMAGE=PATH]...
+//                     [--watch-window DURATION]
 //
 // Wires the test cluster together: TLS identity and token, store and registry, the in-cluster
 // controllers (CRDs, garbage collection, the job runner), the API server on 127.0.0.1, and the
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "tests/cluster/api_server.h"
@@ -36,12 +38,32 @@ struct Flags {
   std::string volume_root;
   int port = 0;
   std::map<std::string, std::string> images;
+  // How long each resource's watch window keeps events: kube-apiserver's 75 s unless a test
+  // wants 410s sooner.
+  std::chrono::milliseconds watch_window{std::chrono::seconds{75}};
 };
+
+// "500ms", "5s", "2m": a positive duration, as Go's flags spell the common ones.
+std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
+  size_t used = 0;
+  long long count = 0;
+  try {
+    count = std::stoll(text, &used);
+  } catch (...) {
+    return std::nullopt;
+  }
+  const std::string unit = text.substr(used);
+  if (count <= 0) return std::nullopt;
+  if (unit == "ms") return std::chrono::milliseconds{count};
+  if (unit == "s") return std::chrono::seconds{count};
+  if (unit == "m") return std::chrono::minutes{count};
+  return std::nullopt;
+}
 
 int usage(const std::string& problem) {
   std::cerr << "cellar-test-cluster: " << problem << "\n"
             << "usage: cellar-test-cluster --kubeconfig-out FILE --volume-root DIR [--port N] "
-               "[--image IMAGE=PATH]...\n";
+               "[--image IMAGE=PATH]... [--watch-window DURATION]\n";
   return 2;
 }
 
@@ -79,6 +101,10 @@ std::string parse_flags(int argc, char** argv, Flags* flags) {
         return "--image wants IMAGE=PATH, not " + value;
       }
       flags->images[value.substr(0, eq)] = value.substr(eq + 1);
+    } else if (arg == "--watch-window" && take()) {
+      auto window = parse_duration(value);
+      if (!window) return "--watch-window wants a duration such as 5s or 500ms, not " + value;
+      flags->watch_window = *window;
     } else {
       return "unknown or incomplete flag " + arg;
     }
@@ -134,7 +160,9 @@ int main(int argc, char** argv) {
   }
   const std::string token = make_bearer_token();
 
-  Store store;
+  WatchWindowOptions window;
+  window.fresh_duration = flags.watch_window;
+  Store store(10000, window);
   Registry registry;
   create_initial_namespaces(store, registry);
   CrdController crds(store, registry);

@@ -2,22 +2,11 @@
 #include <algorithm>
 
 #include "tests/cluster/list_paging.h"
+#include "tests/cluster/list_plan.h"
 #include "tests/cluster/rest_handlers.h"
 #include "tests/cluster/rest_support.h"
 
 namespace cellar::testcluster {
-
-namespace {
-
-long parse_limit(const HttpRequestData& request) {
-  try {
-    return std::max(0L, std::stol(request.query_param("limit")));
-  } catch (...) {
-    return 0;
-  }
-}
-
-}  // namespace
 
 HttpResponseData RestHandlers::get(const HttpRequestData& request, const ApiPath& path,
                                    const ResourceType& type) {
@@ -35,51 +24,60 @@ HttpResponseData RestHandlers::list(const HttpRequestData& request, const ApiPat
                                     const ResourceType& type) {
   auto selectors = parse_selectors(request, type);
   if (!selectors.ok()) return error_response(selectors.error());
-  std::optional<ContinueToken> token;
-  if (!request.query_param("continue").empty()) {
-    token = decode_continue(request.query_param("continue"));
-    if (!token) return error_response(ApiError::bad_request("continue key is not valid"));
-    // A token is good as long as the history still reaches back to its list.
-    auto probe = store_.subscribe(&type, path.ns, token->resource_version);
-    if (!probe.ok()) return error_response(ApiError::gone(kContinueExpiredMessage));
-    probe.value()->close();
-  }
+  auto planned = plan_list({request.query_param("resourceVersion"),
+                            request.query_param("resourceVersionMatch"),
+                            request.query_param("continue"), request.query_param("limit")});
+  if (!planned.ok()) return error_response(planned.error());
+  const ListPlan& plan = planned.value();
   const Selectors& match = selectors.value();
-  Store::ListResult result =
-      store_.list(type, path.ns, [&match](const json& object) { return match.matches(object); });
-  std::vector<json>& items = result.items;
-  std::sort(items.begin(), items.end(),
-            [](const json& a, const json& b) { return list_key(a) < list_key(b); });
-  if (token) {
-    auto first = std::find_if(items.begin(), items.end(), [&token](const json& object) {
-      return list_key(object) > token->start_after;
-    });
-    items.erase(items.begin(), first);
+  const bool filtered = !match.labels.empty() || !match.fields.empty();
+
+  Store::PageRequest page_request;
+  page_request.at = plan.at;
+  page_request.start_after = plan.start_after;
+  page_request.limit = plan.limit;
+  if (filtered)
+    page_request.filter = [&match](const json& object) { return match.matches(object); };
+  // remainingItemCount is only known, and only sent, when nothing is filtered out.
+  page_request.count_remaining = !filtered;
+  if (plan.from_cache && plan.not_older_than > store_.current_resource_version()) {
+    page_request.at = plan.not_older_than;  // the store answers 504 Too large resource version
   }
-  const uint64_t list_rv = token ? token->resource_version : result.resource_version;
+  auto read = store_.list_page(type, path.ns, page_request);
+  if (!read.ok()) {
+    if (read.error().code == 410 && plan.continued) {
+      return json_response(410, continue_expired_status(plan.start_after));
+    }
+    return error_response(read.error());
+  }
+  const Store::Page& page = read.value();
+  const std::string list_rv = std::to_string(page.resource_version);
   std::string continue_token;
-  size_t remaining = 0;
-  const long limit = parse_limit(request);
-  if (limit > 0 && items.size() > static_cast<size_t>(limit)) {
-    remaining = items.size() - static_cast<size_t>(limit);
-    items.resize(static_cast<size_t>(limit));
-    continue_token = encode_continue({list_rv, list_key(items.back())});
+  if (page.more) {
+    continue_token = encode_continue({static_cast<int64_t>(page.resource_version), page.last_key});
   }
   if (wants_table(request)) {
-    return json_response(200, make_table(type, items, std::to_string(list_rv), continue_token,
-                                         include_object(request)));
+    std::vector<json> items;
+    items.reserve(page.items.size());
+    for (const auto& item : page.items) items.push_back(*item);
+    return json_response(200,
+                         make_table(type, items, list_rv, continue_token, include_object(request)));
   }
-  json meta = {{"resourceVersion", std::to_string(list_rv)}};
+  json meta = {{"resourceVersion", list_rv}};
   if (!continue_token.empty()) {
     meta["continue"] = continue_token;
-    meta["remainingItemCount"] = remaining;
+    if (!filtered) meta["remainingItemCount"] = page.remaining;
   }
-  json list = {{"kind", type.list_kind},
-               {"apiVersion", type.api_version()},
-               {"metadata", meta},
-               {"items", json::array()}};
-  for (auto& item : items) list["items"].push_back(std::move(item));
-  return json_response(200, list);
+  // Each stored document is written straight into the body: a list never copies the collection.
+  std::string body = R"({"kind":)" + json(type.list_kind).dump() + R"(,"apiVersion":)" +
+                     json(type.api_version()).dump() + R"(,"metadata":)" + meta.dump() +
+                     R"(,"items":[)";
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    if (i > 0) body += ',';
+    body += page.items[i]->dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  body += "]}";
+  return {200, "application/json", {}, std::move(body)};
 }
 
 void RestHandlers::watch(const HttpRequestData& request, const ApiPath& path,

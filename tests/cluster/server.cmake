@@ -9,7 +9,6 @@ if(TARGET cellar_cluster_store AND TARGET cellar_cluster_schema)
     ${CMAKE_CURRENT_LIST_DIR}/faults.cc
     ${CMAKE_CURRENT_LIST_DIR}/http_server.cc
     ${CMAKE_CURRENT_LIST_DIR}/kubeconfig_writer.cc
-    ${CMAKE_CURRENT_LIST_DIR}/list_paging.cc
     ${CMAKE_CURRENT_LIST_DIR}/openapi.cc
     ${CMAKE_CURRENT_LIST_DIR}/rest_handlers.cc
     ${CMAKE_CURRENT_LIST_DIR}/rest_reads.cc

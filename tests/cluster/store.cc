@@ -10,6 +10,7 @@
 #include "tests/cluster/lifecycle_rules.h"
 #include "tests/cluster/meta_validation.h"
 #include "tests/cluster/object_meta.h"
+#include "tests/cluster/watch_window.h"
 
 namespace cellar::testcluster {
 namespace {
@@ -59,10 +60,23 @@ Outcome<json> guarded(Write write) {
   }
 }
 
+// "<group>/<plural>/" of a key "<group>/<plural>/<namespace>/<name>".
+std::string type_prefix_of(const std::string& key) {
+  const auto first = key.find('/');
+  return key.substr(0, key.find('/', first + 1) + 1);
+}
+
+// The first key past every key that starts with `prefix` (which ends in '/').
+std::string end_of_range(std::string prefix) {
+  prefix.back() = static_cast<char>('/' + 1);
+  return prefix;
+}
+
 }  // namespace
 
 struct Store::Impl {
-  explicit Impl(size_t history_size) : history(history_size) {}
+  Impl(size_t history_size, WatchWindowOptions window)
+      : history(history_size), window_options(std::move(window)) {}
 
   mutable std::mutex mu;
   uint64_t resource_version = 0;
@@ -74,6 +88,15 @@ struct Store::Impl {
   std::map<std::string, std::shared_ptr<const ResourceType>> types;
   // Appended to under `mu`, so events are in resourceVersion order; read under its own lock.
   EventHistory history;
+  // "<group>/<plural>/" → that type's watch window, opened when the type is first served.
+  const WatchWindowOptions window_options;
+  std::map<std::string, std::unique_ptr<WatchWindow>> windows;
+
+  WatchWindow& window(const std::string& type_prefix) {
+    auto& slot = windows[type_prefix];
+    if (!slot) slot = std::make_unique<WatchWindow>(window_options, resource_version);
+    return *slot;
+  }
 
   void remember_type(const ResourceType& type) {
     auto& slot = types[key_prefix(type, "")];
@@ -109,22 +132,27 @@ struct Store::Impl {
 
   // Every resourceVersion must have its event: the counter moves only once nothing can fail.
   std::shared_ptr<const json> put(const std::string& key, json object, const char* event) {
+    // Opened before the counter moves: a first write is inside its type's window.
+    WatchWindow& type_window = window(type_prefix_of(key));
     object["metadata"]["resourceVersion"] = std::to_string(resource_version + 1);
     ++resource_version;
     auto stored = std::make_shared<const json>(std::move(object));
     auto& slot = objects[key];
     reindex(key, slot.get(), stored.get());
-    slot = stored;
+    std::shared_ptr<const json> before = std::exchange(slot, stored);
+    type_window.append(event, stored, std::move(before), resource_version, key);
     history.append(event, stored, resource_version, key);
     return stored;
   }
 
   std::shared_ptr<const json> erase(const std::string& key, json last) {
     auto it = objects.find(key);
+    WatchWindow& type_window = window(type_prefix_of(key));
     last["metadata"]["resourceVersion"] = std::to_string(resource_version + 1);
     ++resource_version;
     auto stored = std::make_shared<const json>(std::move(last));
     reindex(key, it->second.get(), nullptr);
+    type_window.append("DELETED", stored, it->second, resource_version, key);
     objects.erase(it);
     history.append("DELETED", stored, resource_version, key);
     return stored;
@@ -335,7 +363,8 @@ Outcome<json> Store::Impl::remove(const ResourceType& type, const std::string& n
   return commit(key, current, std::move(next));
 }
 
-Store::Store(size_t history) : impl_(std::make_shared<Impl>(history)) {
+Store::Store(size_t history, WatchWindowOptions window)
+    : impl_(std::make_shared<Impl>(history, std::move(window))) {
   const ResourceType ns_type = namespaces_type();
   for (const char* name : {"default", "kube-system", "kube-public"}) {
     create(ns_type, {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}});
@@ -376,6 +405,9 @@ Store::ListResult Store::list(const ResourceType& type, const std::string& ns,
   ListResult result;
   {
     std::lock_guard lock(impl_->mu);
+    // Serving a type opens its window, so a watch that lists first and subscribes from the
+    // list's version always finds that version in the window.
+    impl_->window(key_prefix(type, ""));
     const std::string prefix = key_prefix(type, ns);
     for (auto it = impl_->objects.lower_bound(prefix);
          it != impl_->objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
@@ -422,10 +454,86 @@ Outcome<json> Store::remove(const ResourceType& type, const std::string& ns,
 Outcome<std::unique_ptr<Subscription>> Store::subscribe(const ResourceType* type,
                                                         const std::string& ns,
                                                         uint64_t from_resource_version) {
+  if (!type) return impl_->history.subscribe("", ns, from_resource_version);
   // A cluster-scoped type has no namespace to filter on.
-  const std::string ns_filter = type && !type->namespaced ? "" : ns;
-  return impl_->history.subscribe(type ? key_prefix(*type, "") : "", ns_filter,
-                                  from_resource_version);
+  const std::string ns_filter = type->namespaced ? ns : "";
+  std::lock_guard lock(impl_->mu);
+  return impl_->window(key_prefix(*type, ""))
+      .subscribe(ns_filter, from_resource_version, impl_->resource_version);
+}
+
+uint64_t Store::oldest_resource_version(const ResourceType& type) const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->window(key_prefix(type, "")).oldest();
+}
+
+Outcome<Store::Page> Store::list_page(const ResourceType& type, const std::string& ns,
+                                      const PageRequest& request) const {
+  const std::string type_prefix = key_prefix(type, "");
+  const std::string prefix = key_prefix(type, ns);
+  const std::string end = end_of_range(prefix);
+  // Keys never hold a NUL, so this is the first key after `start_after`.
+  std::string first = type_prefix + request.start_after + std::string(1, '\0');
+  if (request.start_after.empty() || first < prefix) first = prefix;
+
+  Page page;
+  std::lock_guard lock(impl_->mu);
+  const uint64_t now = impl_->resource_version;
+  const uint64_t at = request.at == 0 ? now : request.at;
+  if (at > now) {
+    ApiError error;
+    error.code = 504;
+    error.reason = "Timeout";
+    error.message =
+        "Too large resource version: " + std::to_string(at) + ", current: " + std::to_string(now);
+    error.details = {{"causes", json::array({{{"reason", "ResourceVersionTooLarge"},
+                                              {"message", "Too large resource version"}}})},
+                     {"retryAfterSeconds", 1}};
+    error.retry_after_seconds = 1;
+    return error;
+  }
+  // The state at `at`: the current objects, but for those written since, as they were then.
+  std::map<std::string, std::shared_ptr<const json>> then;
+  if (at < now) {
+    WatchWindow& type_window = impl_->window(type_prefix);
+    if (at < type_window.oldest()) return ApiError::gone(kListTooOldMessage);
+    then = type_window.states_at(at, first, end);
+  }
+  page.resource_version = at;
+  auto current = impl_->objects.lower_bound(first);
+  const auto current_end = impl_->objects.lower_bound(end);
+  auto changed = then.begin();
+  while (current != current_end || changed != then.end()) {
+    const std::string* key = nullptr;
+    const json* state = nullptr;
+    std::shared_ptr<const json> shared;
+    if (changed != then.end() && (current == current_end || changed->first <= current->first)) {
+      if (current != current_end && current->first == changed->first) ++current;
+      key = &changed->first;
+      shared = changed->second;
+      ++changed;
+    } else {
+      key = &current->first;
+      shared = current->second;
+      ++current;
+    }
+    state = shared.get();
+    if (state == nullptr) continue;  // created after `at`, or deleted before it
+    if (page.more) {
+      ++page.remaining;
+      continue;
+    }
+    if (request.limit > 0 && page.items.size() == request.limit) {
+      page.more = true;
+      if (!request.count_remaining) break;
+      ++page.remaining;
+      continue;
+    }
+    if (request.filter && !request.filter(*state)) continue;
+    page.items.push_back(std::move(shared));
+    page.last_key = key->substr(type_prefix.size());
+  }
+  return page;
 }
 
 uint64_t Store::current_resource_version() const {
@@ -435,12 +543,15 @@ uint64_t Store::current_resource_version() const {
 
 void Store::close_subscriptions() {
   impl_->history.close_subscriptions();
+  std::lock_guard lock(impl_->mu);
+  for (auto& [prefix, window] : impl_->windows) window->close_subscriptions();
 }
 
 void Store::compact() {
   // Under the store's lock, so no write slips between "now" and the forgetting.
   std::lock_guard lock(impl_->mu);
   impl_->history.compact();
+  for (auto& [prefix, window] : impl_->windows) window->compact(impl_->resource_version);
 }
 
 std::vector<StoredObject> Store::objects_in_namespace(const std::string& ns, size_t limit) const {

@@ -83,10 +83,21 @@ class Subscription {
   virtual void close() = 0;
 };
 
+// How long each resource type's watch window keeps events (see watch_window.h): kube-apiserver's
+// watch cache figures by default.
+struct WatchWindowOptions {
+  std::chrono::steady_clock::duration fresh_duration = std::chrono::seconds{75};
+  size_t min_events = 100;
+  // Where the windows' clock comes from: tests pass their own.
+  std::function<std::chrono::steady_clock::time_point()> now = std::chrono::steady_clock::now;
+};
+
 class Store {
  public:
-  // `history`: how many events are kept for watches to start from.
-  explicit Store(size_t history = 10000);
+  // `history`: how many events of every type are kept for the cluster's own controllers, which
+  // follow all types at once. `window`: each type's watch window, which watches and lists of
+  // that type are served from.
+  explicit Store(size_t history = 10000, WatchWindowOptions window = {});
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -107,8 +118,34 @@ class Store {
     uint64_t resource_version = 0;
   };
   // `ns` empty: every namespace. `filter` (may be empty) keeps the objects it returns true for.
+  // Opens the type's watch window.
   ListResult list(const ResourceType& type, const std::string& ns,
                   const std::function<bool(const json&)>& filter = {}) const;
+
+  // One page of a list, read as etcd serves it: the objects of `type` in `ns` (all when empty) as
+  // they were at resourceVersion `at` (0: now), in key order after `start_after`
+  // ("<namespace>/<name>"), at most `limit` of them (0: all) that `filter` keeps. The cost is the
+  // page's and the changes since `at`, not the collection's: documents are shared, not copied.
+  // `at` older than the type's window: 410; newer than the store: 504, as kube-apiserver answers.
+  struct PageRequest {
+    uint64_t at = 0;
+    std::string start_after;
+    size_t limit = 0;
+    std::function<bool(const json&)> filter;
+    bool count_remaining = false;  // fill Page::remaining (the objects after the page)
+  };
+  struct Page {
+    std::vector<std::shared_ptr<const json>> items;
+    uint64_t resource_version = 0;
+    bool more = false;     // objects follow the page (whether or not the filter keeps them)
+    std::string last_key;  // "<namespace>/<name>" of the page's last object
+    size_t remaining = 0;
+  };
+  Outcome<Page> list_page(const ResourceType& type, const std::string& ns,
+                          const PageRequest& request) const;
+  // The message of the 410 for a list at a resourceVersion older than the window.
+  static constexpr const char* kListTooOldMessage =
+      "The resourceVersion for the provided list is too old.";
 
   // Replaces an object. metadata.resourceVersion set and stale: 409 Conflict; unset: unconditional.
   // Keeps uid, creationTimestamp; validates the metadata as kube-apiserver's
@@ -129,7 +166,9 @@ class Store {
                        const DeleteRequest& request);
 
   // Events of one type (all types when `type` is null) in `ns` (all when empty) after
-  // `from_resource_version`. 0 means "from now". Older than the history: ApiError::gone().
+  // `from_resource_version`. 0 means "from now". Older than the type's window (or, for all
+  // types, the history): ApiError::gone(). The first subscription or list of a type opens its
+  // window.
   Outcome<std::unique_ptr<Subscription>> subscribe(const ResourceType* type, const std::string& ns,
                                                    uint64_t from_resource_version);
 
@@ -137,6 +176,9 @@ class Store {
 
   // Ends every open subscription (their next() returns nullopt): for the fault switch and shutdown.
   void close_subscriptions();
+
+  // The oldest resourceVersion a watch or list of `type` may start from (opens its window).
+  uint64_t oldest_resource_version(const ResourceType& type) const;
 
   // Forgets the event history up to now: a subscription from an older resourceVersion gets 410,
   // and open subscriptions that had not caught up end. For `/cellar-test/v1/compact`.

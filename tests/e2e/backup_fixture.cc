@@ -28,6 +28,7 @@ void BackupE2E::SetUp() {
 
   TestClusterOptions options;
   options.images.push_back(std::string(kAgentImage) + "=" + CELLAR_AGENT_BIN);
+  options.extra_args = cluster_args_;
   cluster_ = TestCluster::start(options);
   ASSERT_NE(cluster_, nullptr);
   auto crds = cluster_->kubectl({"apply", "-f", CELLAR_SOURCE_DIR "/crds/"});

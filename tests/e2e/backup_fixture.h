@@ -58,6 +58,8 @@ class BackupE2E : public ::testing::Test {
   static bool process_gone(int pid, int seconds);
 
   std::string ns_ = "backups";
+  // Further cellar-test-cluster arguments, set before SetUp (e.g. --watch-window).
+  std::vector<std::string> cluster_args_;
   std::unique_ptr<PostgresServer> pg_;
   std::unique_ptr<TestCluster> cluster_;
   std::unique_ptr<ChildProcess> controller_;

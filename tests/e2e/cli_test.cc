@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "tests/e2e/backup_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -239,6 +240,78 @@ TEST_F(CliE2E, AWatchCutMidWaitIsResumed) {
   ASSERT_TRUE(stats.ok());
   EXPECT_LT((*stats)["requests"].get<int>(), 100) << stats->dump();
   // One line a phase: the resumed watch did not print InProgress again.
+  EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
+                          [](const std::string& l) { return l.starts_with("InProgress ("); }),
+            1)
+      << out;
+}
+
+// The same cluster with watch windows of 1 s: a resourceVersion leaves the window by time and
+// writes, as on a busy kube-apiserver, not by the compact hook.
+class CliShortWindowE2E : public CliE2E {
+ protected:
+  CliShortWindowE2E() { cluster_args_ = {"--watch-window", "1s"}; }
+};
+
+TEST_F(CliShortWindowE2E, AWaitWhoseVersionLeftTheWindowReadsTheBackupAgain) {
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_schedule("nightly", kNeverDuringTheTest);
+  lock_orders();
+
+  const std::string err_path = cluster_->dir() + "/cellar-wait.err";
+  auto child =
+      cellar_background({"backup", "now", "--from-schedule", "nightly", "--wait"}, err_path);
+  ASSERT_NE(child, nullptr);
+  std::string out;
+  ASSERT_TRUE(read_until(*child, "InProgress (", out, std::chrono::seconds{60}))
+      << out << read_file(err_path);
+  const std::string name = created_name(out);
+  ASSERT_FALSE(name.empty()) << out;
+  const std::string seen_rv = status_field(name, ".metadata.resourceVersion");
+
+  // Keep the plugin from resuming its cut watch until the window has moved past its version:
+  // the window's events grow stale, then more Backup writes than it keeps at least (100).
+  const std::string backups_path = "/apis/cellar.dev/v1alpha1/namespaces/" + ns_ + "/backups";
+  auto blocked = cluster_->post_hook(
+      "faults",
+      {{"failNext",
+        {{"count", 1000000}, {"code", 500}, {"pathPrefix", backups_path}, {"method", "GET"}}}});
+  ASSERT_TRUE(blocked.ok()) << blocked.error().to_string();
+  auto cut = cluster_->post_hook("faults", {{"closeWatches", true}});
+  ASSERT_TRUE(cut.ok()) << cut.error().to_string();
+  // One more write that grows stale with the rest: the stale events leave the window up to it
+  // (then the window, full of fresh events, grows instead), so the plugin's version is gone.
+  auto client = cluster_->client();
+  const kube::Resource backups{"cellar.dev", "v1alpha1", "backups", true};
+  auto stale = client->merge_patch(backups, ns_, name,
+                                   {{"metadata", {{"annotations", {{"filler", "stale"}}}}}});
+  ASSERT_TRUE(stale.ok()) << stale.error().to_string();
+  std::this_thread::sleep_for(std::chrono::milliseconds{1500});
+  for (int i = 0; i < 120; ++i) {
+    auto patched = client->merge_patch(
+        backups, ns_, name, {{"metadata", {{"annotations", {{"filler", std::to_string(i)}}}}}});
+    ASSERT_TRUE(patched.ok()) << patched.error().to_string();
+  }
+  auto reset = cluster_->post_hook("faults", {{"reset", true}});
+  ASSERT_TRUE(reset.ok()) << reset.error().to_string();
+
+  // Real kubectl watching from where the plugin was gets the window's 410 as an ERROR event.
+  CommandResult old =
+      cluster_->kubectl({"get", "--raw", backups_path + "?watch=1&resourceVersion=" + seen_rv});
+  EXPECT_EQ(old.exit_code, 0) << old.describe();
+  EXPECT_NE(old.out.find(R"("type":"ERROR")"), std::string::npos) << old.out;
+  EXPECT_NE(old.out.find("too old resource version: " + seen_rv + " ("), std::string::npos)
+      << old.out;
+
+  unlock_orders();
+  auto status = child->wait(std::chrono::seconds{90});
+  ASSERT_TRUE(status.has_value()) << "still waiting after 90 s: " << out;
+  out += read_rest(*child);
+  EXPECT_EQ(*status, 0) << out << read_file(err_path);
+  const std::vector<std::string> lines = lines_of(out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_TRUE(lines.back().starts_with("Completed (")) << out;
+  EXPECT_EQ(read_file(err_path), "");
   EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
                           [](const std::string& l) { return l.starts_with("InProgress ("); }),
             1)

@@ -37,8 +37,11 @@ std::optional<Setting> project(const json& object) {
 
 class InformerE2eTest : public ::testing::Test {
  protected:
+  // The cluster's command line beyond the usual.
+  virtual cellar::testing::TestClusterOptions cluster_options() const { return {}; }
+
   void SetUp() override {
-    cluster_ = cellar::testing::TestCluster::start();
+    cluster_ = cellar::testing::TestCluster::start(cluster_options());
     ASSERT_NE(cluster_, nullptr);
     client_ = cluster_->client();
   }
@@ -229,6 +232,77 @@ TEST_F(InformerE2eTest, TooManyRequestsOnTheListAreRetried) {
   ASSERT_TRUE(informer_->wait_for_sync(kEventually));
   EXPECT_EQ(informer_->get("default/a")->value, "1");
   EXPECT_TRUE(client_->get(resources::configmaps(), kNamespace, "a").ok());
+}
+
+// A cluster whose watch windows keep 1 s of events: a resourceVersion leaves the window by time
+// and writes, as on a busy kube-apiserver, not by the compact hook.
+class InformerShortWindowE2eTest : public InformerE2eTest {
+ protected:
+  static constexpr auto kWindow = seconds{1};
+
+  cellar::testing::TestClusterOptions cluster_options() const override {
+    cellar::testing::TestClusterOptions options;
+    options.extra_args = {"--watch-window", "1s"};
+    return options;
+  }
+
+  // Writes a last event, lets the window's events grow stale, then writes more ConfigMaps the
+  // informer does not select than the window's least (100): the stale events leave it, up to and
+  // including that last one (then the window, full of fresh events, grows instead).
+  void push_out_of_the_window() {
+    create("stale", "s", /*labelled=*/false);
+    std::this_thread::sleep_for(kWindow + milliseconds{500});
+    for (int i = 0; i < 120; ++i) create("filler-" + std::to_string(i), "f", /*labelled=*/false);
+  }
+};
+
+TEST_F(InformerShortWindowE2eTest, GoneByTheWindowReListsAndDeliversMissedChangesOnce) {
+  create("keep", "1");
+  create("change", "1");
+  create("drop", "1");
+  start_and_sync();
+  EXPECT_EQ(calls_until_sentinel().size(), 3u);
+  auto before = client_->list(resources::configmaps(), kNamespace);
+  ASSERT_TRUE(before.ok()) << before.error().to_string();
+  const std::string old_rv = (*before)["metadata"]["resourceVersion"];
+
+  // Keep the informer from resuming until the window has moved past where it was.
+  fault({{"failNext",
+          {{"count", 1000000}, {"code", 500}, {"pathPrefix", kConfigMaps}, {"method", "GET"}}}});
+  fault({{"closeWatches", true}});
+  update("change", "2");
+  remove("drop");
+  create("fresh", "1");
+  push_out_of_the_window();
+  fault({{"reset", true}});
+
+  // Where the informer was is gone now: a watch from there starts with the window's 410.
+  WatchOptions from_old;
+  from_old.resource_version = old_rv;
+  from_old.timeout_seconds = 1;
+  auto watch = client_->watch(resources::configmaps(), kNamespace, from_old);
+  ASSERT_TRUE(watch.ok()) << watch.error().to_string();
+  auto first = (*watch)->next();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->type, "ERROR");
+  EXPECT_EQ(first->object.value("code", 0), 410) << first->object.dump();
+
+  ASSERT_TRUE(eventually([&] { return informer_->lists() == 2; }));
+  EXPECT_EQ(sorted(calls_until_sentinel()),
+            (std::vector<std::string>{"add default/fresh=1", "delete default/drop=1",
+                                      "update default/change 1->2"}));
+  EXPECT_EQ(sorted(informer_->keys()),
+            (std::vector<std::string>{"default/change", "default/fresh", "default/keep",
+                                      "default/sentinel-1", "default/sentinel-2"}));
+}
+
+TEST_F(InformerShortWindowE2eTest, PagedInitialListOfManyObjectsSyncsEveryOne) {
+  for (int i = 0; i < 40; ++i) create("many-" + std::to_string(i), std::to_string(i));
+  start_informer(/*page_size=*/7);
+  ASSERT_TRUE(informer_->wait_for_sync(kEventually));
+  EXPECT_EQ(informer_->size(), 40u);
+  EXPECT_EQ(informer_->get("default/many-39")->value, "39");
+  EXPECT_EQ(calls_until_sentinel().size(), 40u);
 }
 
 }  // namespace

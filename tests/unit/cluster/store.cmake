@@ -5,6 +5,7 @@ add_executable(cluster_store_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/garbage_collector_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/job_selector_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/meta_validation_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/list_plan_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/registry_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/store_test.cc
 )

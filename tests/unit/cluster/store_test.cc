@@ -446,9 +446,9 @@ TEST_F(StoreTest, SubscriptionKeepsToItsTypeAndNamespace) {
   EXPECT_FALSE(next_now(*subscribed.value()));
 }
 
-TEST_F(StoreTest, SubscribingBeforeTheHistoryIsGone) {
+TEST_F(StoreTest, SubscribingToEveryTypeBeforeTheHistoryIsGone) {
   for (int i = 0; i < 250; ++i) create_backup("b" + std::to_string(i));
-  auto subscribed = store_.subscribe(&backups_, "", 1);
+  auto subscribed = store_.subscribe(nullptr, "", 1);
   ASSERT_FALSE(subscribed.ok());
   EXPECT_EQ(subscribed.error().code, 410);
   EXPECT_EQ(subscribed.error().reason, "Expired");
@@ -477,10 +477,11 @@ TEST_F(StoreTest, CompactEndsReadersThatHadNotCaughtUp) {
   EXPECT_EQ(next(*caught_up)->object["metadata"]["name"], "b");
 }
 
-TEST_F(StoreTest, ReaderThatFallsBehindTheHistoryEnds) {
-  auto subscription = subscribe(store_.current_resource_version());
+TEST_F(StoreTest, ReaderOfEveryTypeThatFallsBehindTheHistoryEnds) {
+  auto subscribed = store_.subscribe(nullptr, "", store_.current_resource_version());
+  ASSERT_TRUE(subscribed.ok());
   for (int i = 0; i < 250; ++i) create_backup("b" + std::to_string(i));
-  EXPECT_FALSE(next(*subscription));
+  EXPECT_FALSE(next(*subscribed.value()));
 }
 
 TEST_F(StoreTest, CloseSubscriptionsEndsThem) {
@@ -562,6 +563,161 @@ TEST_F(StoreTest, OwnerReferencesNeedAUid) {
       created.error().message,
       "Backup.cellar.dev \"a\" is invalid: metadata.ownerReferences.uid: Invalid value: \"\": "
       "uid must not be empty");
+}
+
+// A store whose watch windows keep 5 s of events by a clock the test moves.
+class WindowTest : public StoreTest {
+ protected:
+  WindowTest() : windowed_(200, window_options()) {}
+
+  WatchWindowOptions window_options() {
+    WatchWindowOptions options;
+    options.fresh_duration = std::chrono::seconds{5};
+    options.now = [this] { return now_; };
+    return options;
+  }
+  uint64_t write(const std::string& name, const std::string& format = "custom") {
+    json object = backup(name, {{"format", format}});
+    auto existing = windowed_.get(backups_, "default", name);
+    auto written = existing.ok() ? windowed_.update(backups_, object, UpdatePart::kMain)
+                                 : windowed_.create(backups_, object);
+    EXPECT_TRUE(written.ok()) << (written.ok() ? "" : written.error().message);
+    return written.ok() ? rv(written.value()) : 0;
+  }
+  void write_many(int count, const std::string& prefix = "filler-") {
+    for (int i = 0; i < count; ++i) write(prefix + std::to_string(i));
+  }
+  Outcome<std::unique_ptr<Subscription>> subscribe_backups(uint64_t from) {
+    return windowed_.subscribe(&backups_, "", from);
+  }
+  std::vector<std::string> names(const Store::Page& page) {
+    std::vector<std::string> out;
+    for (const auto& item : page.items) {
+      out.push_back((*item)["metadata"]["name"].get<std::string>() + ":" +
+                    (*item)["spec"].value("format", ""));
+    }
+    return out;
+  }
+  Store::Page page(uint64_t at, const std::string& after, size_t limit) {
+    Store::PageRequest request;
+    request.at = at;
+    request.start_after = after;
+    request.limit = limit;
+    request.count_remaining = true;
+    auto read = windowed_.list_page(backups_, "default", request);
+    EXPECT_TRUE(read.ok()) << (read.ok() ? "" : read.error().message);
+    return read.ok() ? read.value() : Store::Page{};
+  }
+
+  steady_clock::time_point now_ = steady_clock::now();
+  Store windowed_;
+};
+
+TEST_F(WindowTest, StaleEventsLeaveOnceTheWindowHoldsItsHundred) {
+  const uint64_t first = write("first");
+  now_ += std::chrono::seconds{6};
+  write_many(99);  // 100 events: the window is full, nothing has left it yet
+  EXPECT_TRUE(subscribe_backups(first - 1).ok());
+  write("one-more");  // full, and its oldest is stale: the oldest goes
+  auto gone = subscribe_backups(first - 1);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().code, 410);
+  EXPECT_EQ(gone.error().message, "too old resource version: " + std::to_string(first - 1) + " (" +
+                                      std::to_string(first) + ")");
+  EXPECT_TRUE(subscribe_backups(first).ok());
+}
+
+TEST_F(WindowTest, FreshEventsGrowTheWindowInsteadOfLeaving) {
+  const uint64_t first = write("first");
+  write_many(300);  // all within 5 s: the ring doubles rather than drop any
+  auto subscribed = subscribe_backups(first - 1);
+  ASSERT_TRUE(subscribed.ok());
+  int events = 0;
+  while (next_now(*subscribed.value())) ++events;
+  EXPECT_EQ(events, 301);
+}
+
+TEST_F(WindowTest, AQuietTypeKeepsItsEventsHoweverOld) {
+  const uint64_t first = write("first");
+  now_ += std::chrono::hours{1};
+  EXPECT_TRUE(subscribe_backups(first - 1).ok());
+}
+
+TEST_F(WindowTest, WindowStartsWhenTheTypeIsFirstServed) {
+  windowed_.create(configmaps_, {{"metadata", {{"name", "c"}, {"namespace", "default"}}}});
+  const uint64_t before_backups = windowed_.current_resource_version();
+  EXPECT_EQ(windowed_.oldest_resource_version(backups_), before_backups);
+  auto gone = subscribe_backups(1);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().message,
+            "too old resource version: 1 (" + std::to_string(before_backups) + ")");
+  // The configmaps' window opened with their first write, before it.
+  EXPECT_TRUE(windowed_.subscribe(&configmaps_, "", before_backups - 1).ok());
+}
+
+TEST_F(WindowTest, ReaderThatFallsBehindTheWindowEnds) {
+  auto subscribed = subscribe_backups(windowed_.current_resource_version());
+  ASSERT_TRUE(subscribed.ok());
+  write("first");
+  now_ += std::chrono::seconds{6};
+  write_many(100);
+  EXPECT_FALSE(next(*subscribed.value()));
+}
+
+TEST_F(WindowTest, PagesFollowKeyOrderAndStopAtTheLimit) {
+  for (const char* name : {"d", "a", "c", "b", "e"}) write(name);
+  Store::Page first = page(0, "", 2);
+  EXPECT_EQ(names(first), (std::vector<std::string>{"a:custom", "b:custom"}));
+  EXPECT_TRUE(first.more);
+  EXPECT_EQ(first.last_key, "default/b");
+  EXPECT_EQ(first.remaining, 3u);
+  Store::Page rest = page(first.resource_version, first.last_key, 10);
+  EXPECT_EQ(names(rest), (std::vector<std::string>{"c:custom", "d:custom", "e:custom"}));
+  EXPECT_FALSE(rest.more);
+}
+
+TEST_F(WindowTest, APageIsTheStateAtTheListsResourceVersion) {
+  for (const char* name : {"a", "b", "c", "d"}) write(name);
+  Store::Page first = page(0, "", 2);
+  write("c", "plain");
+  windowed_.remove(backups_, "default", "d", {});
+  write("bb");
+  windowed_.remove(backups_, "default", "a", {});
+  Store::Page rest = page(first.resource_version, first.last_key, 10);
+  EXPECT_EQ(rest.resource_version, first.resource_version);
+  EXPECT_EQ(names(rest), (std::vector<std::string>{"c:custom", "d:custom"}));
+  // Now, the same range reads the current state.
+  EXPECT_EQ(names(page(0, "default/b", 10)), (std::vector<std::string>{"bb:custom", "c:plain"}));
+}
+
+TEST_F(WindowTest, TheFilterRunsDuringTheScan) {
+  for (int i = 0; i < 6; ++i) write("b" + std::to_string(i), i % 2 ? "plain" : "custom");
+  Store::PageRequest request;
+  request.limit = 2;
+  request.filter = [](const json& o) { return o["spec"]["format"] == "plain"; };
+  auto read = windowed_.list_page(backups_, "default", request);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(names(read.value()), (std::vector<std::string>{"b1:plain", "b3:plain"}));
+  EXPECT_TRUE(read.value().more);  // b4 and b5 follow, matching or not, as etcd says
+}
+
+TEST_F(WindowTest, AListOlderThanTheWindowIsGoneAndOneAheadIsTooLarge) {
+  write("first");
+  const uint64_t at = windowed_.current_resource_version();
+  write("second");
+  EXPECT_EQ(names(page(at, "", 0)), (std::vector<std::string>{"first:custom"}));
+  now_ += std::chrono::seconds{6};
+  write_many(100);
+  Store::PageRequest request;
+  request.at = at;
+  auto gone = windowed_.list_page(backups_, "default", request);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().code, 410);
+  EXPECT_EQ(gone.error().message, Store::kListTooOldMessage);
+  request.at = windowed_.current_resource_version() + 5;
+  auto ahead = windowed_.list_page(backups_, "default", request);
+  ASSERT_FALSE(ahead.ok());
+  EXPECT_EQ(ahead.error().code, 504);
 }
 
 TEST(ApiErrorTest, StatusBodyCarriesCodeReasonAndDetails) {
