@@ -86,6 +86,15 @@ void collect(const Node& node, FieldPath& path, std::vector<FieldPath>& out) {
   }
 }
 
+void collect_prefixes(const Node& node, FieldPath& path, std::vector<FieldPath>& out) {
+  if (!node.member && !path.empty() && !node.children.empty()) out.push_back(path);
+  for (const auto& [name, child] : node.children) {
+    path.push_back(name);
+    collect_prefixes(child, path, out);
+    path.pop_back();
+  }
+}
+
 json encode(const Node& node) {
   json out = json::object();
   if (node.member && !node.children.empty()) out["."] = json::object();
@@ -195,6 +204,13 @@ std::vector<FieldPath> FieldSet::members() const {
   std::vector<FieldPath> out;
   FieldPath path;
   collect(root_, path, out);
+  return out;
+}
+
+std::vector<FieldPath> FieldSet::prefixes() const {
+  std::vector<FieldPath> out;
+  FieldPath path;
+  collect_prefixes(root_, path, out);
   return out;
 }
 

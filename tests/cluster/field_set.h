@@ -44,6 +44,8 @@ class FieldSet {
   FieldSet only_subtree(const FieldPath& prefix) const;
 
   std::vector<FieldPath> members() const;  // in FieldsV1 key order
+  // Paths that lead to members without being members (struct fields owned through their fields).
+  std::vector<FieldPath> prefixes() const;
 
   // {"f:spec":{".":{},"f:schedule":{}}}
   json to_fields_v1() const;

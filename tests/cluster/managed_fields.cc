@@ -176,6 +176,13 @@ Outcome<FieldsOutcome> apply_fields(const json& live, const json& config, Manage
   for (const auto& path : previous.minus(applied).members()) {
     if (!owners.covers(path)) dropped.insert(path);
   }
+  // A struct field it filled goes whole when nobody owns anything in it any more, as
+  // structured-merge-diff counts named fields as owned by whoever owns something below them.
+  // Metadata always stays.
+  for (const auto& path : previous.prefixes()) {
+    if (path.front() == "f:metadata" || path.back().rfind("f:", 0) != 0) continue;
+    if (!owners.covers(path)) dropped.insert(path);
+  }
   json merged = remove_fields(merge_applied(base, config, shape), dropped, shape);
 
   Comparison changes = compare(base, merged, shape);

@@ -4,7 +4,6 @@ if(TARGET cellar_cluster_store AND TARGET cellar_cluster_schema AND TARGET cella
   add_library(cellar_cluster_server STATIC
     ${CMAKE_CURRENT_LIST_DIR}/admission.cc
     ${CMAKE_CURRENT_LIST_DIR}/api_path.cc
-    ${CMAKE_CURRENT_LIST_DIR}/apply_body.cc
     ${CMAKE_CURRENT_LIST_DIR}/api_server.cc
     ${CMAKE_CURRENT_LIST_DIR}/discovery.cc
     ${CMAKE_CURRENT_LIST_DIR}/faults.cc

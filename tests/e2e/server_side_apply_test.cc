@@ -156,6 +156,26 @@ TEST_F(ServerSideApplyTest, AServerSideApplyAfterAClientSideOneTakesItsFieldsOve
   EXPECT_EQ(field("bks/nightly", "{.spec.schedule}"), "0 4 * * *");
 }
 
+TEST_F(ServerSideApplyTest, StatusIsAppliedOnlyThroughTheStatusSubresource) {
+  ASSERT_EQ(apply(kSchedule).exit_code, 0);
+  const std::string status =
+      "apiVersion: cellar.dev/v1alpha1\nkind: BackupSchedule\n"
+      "metadata: {name: nightly}\n"
+      "status: {lastScheduleTime: \"2026-01-01T00:00:00Z\"}\n";
+  CommandResult applied = apply(status, {"--field-manager=controller", "--subresource=status"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.describe();
+  EXPECT_EQ(field("bks/nightly", "{.status.lastScheduleTime}"), "2026-01-01T00:00:00Z");
+  EXPECT_EQ(
+      field("bks/nightly", "{.metadata.managedFields[?(@.manager==\"controller\")].subresource}"),
+      "status");
+  // Through the main resource, status is neither written nor owned.
+  const std::string main =
+      std::string(kSchedule) + "status: {lastScheduleTime: \"2020-01-01T00:00:00Z\"}\n";
+  ASSERT_EQ(apply(main).exit_code, 0);
+  EXPECT_EQ(field("bks/nightly", "{.status.lastScheduleTime}"), "2026-01-01T00:00:00Z");
+  EXPECT_THAT(fields_of("bks/nightly", "kubectl"), Not(HasSubstr("status")));
+}
+
 TEST_F(ServerSideApplyTest, ConfigMapKeysFromTwoManagersMerge) {
   const std::string a = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {a: '1'}\n";
   const std::string b = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {b: '2'}\n";

@@ -10,7 +10,9 @@ namespace {
 const json kSchema = json::parse(R"({"type": "object", "properties": {
   "spec": {"type": "object", "properties": {
     "schedule": {"type": "string"}, "suspend": {"type": "boolean"},
-    "timeZone": {"type": "string"}}},
+    "timeZone": {"type": "string"},
+    "retention": {"type": "object", "properties": {
+      "keepLast": {"type": "integer"}, "keepDaily": {"type": "integer"}}}}},
   "status": {"type": "object", "properties": {"phase": {"type": "string"}}}}})");
 
 constexpr const char* kVersion = "cellar.dev/v1alpha1";
@@ -92,6 +94,16 @@ TEST_F(ManagedFieldsTest, FieldsNoLongerAppliedAreRemoved) {
   EXPECT_FALSE(second.object["spec"].contains("suspend"));
   EXPECT_EQ(second.entries[0].fields.to_fields_v1(),
             json::parse(R"({"f:spec": {"f:schedule": {}}})"));
+}
+
+TEST_F(ManagedFieldsTest, AStructNoLongerAppliedGoesWhole) {
+  json live = object(R"({"schedule": "@daily", "retention": {"keepLast": 3}})");
+  live["spec"]["retention"]["keepDaily"] = 7;  // set by nobody, e.g. a default
+  FieldsOutcome first =
+      apply(live, R"({"schedule": "@daily", "retention": {"keepLast": 3}})", {}, "kubectl");
+  FieldsOutcome second = apply(first.object, R"({"schedule": "@daily"})", first.entries, "kubectl");
+  EXPECT_FALSE(second.object["spec"].contains("retention")) << second.object.dump();
+  EXPECT_EQ(second.object["spec"]["schedule"], "@daily");
 }
 
 TEST_F(ManagedFieldsTest, FieldsNoLongerAppliedStayWhenSomeoneElseOwnsThem) {
