@@ -1,7 +1,8 @@
 // The REST verbs on one resource type, as kube-apiserver's generic registry serves them: get,
-// list (selectors, limit/continue, Table), watch, create, update, patch (merge, JSON and, for
-// built-ins, strategic merge), delete (DeleteOptions, preconditions) and deletecollection, on the
-// main resource and its status subresource.
+// list (selectors, limit/continue, Table), watch, create, update, patch (merge, JSON, server-side
+// apply and, for built-ins, strategic merge), delete (DeleteOptions, preconditions) and
+// deletecollection, on the main resource and its status subresource. Every write records its
+// manager's fields in metadata.managedFields.
 #pragma once
 
 #include <string>
@@ -47,6 +48,9 @@ class RestHandlers {
   HttpResponseData update(const HttpRequestData& request, const ApiPath& path,
                           const ResourceType& type);
   HttpResponseData patch(const HttpRequestData& request, const ApiPath& path,
+                         const ResourceType& type);
+  // Server-side apply (rest_apply.cc).
+  HttpResponseData apply(const HttpRequestData& request, const ApiPath& path,
                          const ResourceType& type);
   HttpResponseData remove(const HttpRequestData& request, const ApiPath& path,
                           const ResourceType& type);

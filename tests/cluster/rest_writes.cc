@@ -6,6 +6,7 @@
 #include "tests/cluster/patch.h"
 #include "tests/cluster/rest_handlers.h"
 #include "tests/cluster/rest_support.h"
+#include "tests/cluster/write_ownership.h"
 
 namespace cellar::testcluster {
 
@@ -100,8 +101,10 @@ HttpResponseData RestHandlers::create(const HttpRequestData& request, const ApiP
   if (type.status_subresource) object.erase("status");
   // The namespace's lifecycle is admission, which kube-apiserver runs before any validation.
   if (auto error = store_.check_create_namespace(type, object)) return error_response(*error);
+  const json sent = object;
   auto admitted = admit_write(type, std::move(object), nullptr, mode.value());
   if (!admitted.ok()) return error_response(admitted.error());
+  record_update(admitted.value().object, nullptr, sent, type, path, request);
   auto created = store_.create(type, admitted.value().object, is_dry_run(request));
   if (!created.ok()) return error_response(created.error());
   HttpResponseData response = json_response(201, created.value());
@@ -133,9 +136,10 @@ HttpResponseData RestHandlers::update(const HttpRequestData& request, const ApiP
                   {"field", "metadata.resourceVersion"}};
     return error_response(ApiError::invalid(type, name, json::array({cause})));
   }
-  const UpdatePart part = status_write              ? UpdatePart::kStatus
-                          : type.status_subresource ? UpdatePart::kMain
-                                                    : UpdatePart::kAll;
+  // A status write is composed from the stored object (so it may replace it whole, its
+  // managedFields included).
+  const UpdatePart part =
+      status_write || !type.status_subresource ? UpdatePart::kAll : UpdatePart::kMain;
   std::vector<std::string> warnings;
   auto change = [&](json current) -> Outcome<json> {
     if (!sent_rv.empty() && sent_rv != metadata_string(current, "resourceVersion")) {
@@ -152,6 +156,7 @@ HttpResponseData RestHandlers::update(const HttpRequestData& request, const ApiP
     auto admitted = admit_write(type, std::move(effective), current, mode.value());
     if (!admitted.ok()) return admitted.error();
     warnings = admitted.value().warnings;
+    record_update(admitted.value().object, current, object, type, path, request);
     return std::move(admitted.value().object);
   };
   auto written = apply_change(store_, type, path, part, is_dry_run(request), change);
@@ -164,6 +169,7 @@ HttpResponseData RestHandlers::update(const HttpRequestData& request, const ApiP
 HttpResponseData RestHandlers::patch(const HttpRequestData& request, const ApiPath& path,
                                      const ResourceType& type) {
   const std::string kind = media_type(request);
+  if (kind == "application/apply-patch+yaml") return apply(request, path, type);
   const bool custom = type.schema.is_object();
   const bool known = kind == "application/merge-patch+json" ||
                      kind == "application/json-patch+json" ||
@@ -173,7 +179,8 @@ HttpResponseData RestHandlers::patch(const HttpRequestData& request, const ApiPa
     if (custom) {
       error.message =
           "the body of the request was in an unknown format - accepted media types include: "
-          "application/json-patch+json, application/merge-patch+json";
+          "application/json-patch+json, application/merge-patch+json, "
+          "application/apply-patch+yaml";
     }
     return error_response(error);
   }
@@ -184,9 +191,8 @@ HttpResponseData RestHandlers::patch(const HttpRequestData& request, const ApiPa
   auto mode = field_validation(request);
   if (!mode.ok()) return error_response(mode.error());
   const bool status_write = path.subresource == "status";
-  const UpdatePart part = status_write              ? UpdatePart::kStatus
-                          : type.status_subresource ? UpdatePart::kMain
-                                                    : UpdatePart::kAll;
+  const UpdatePart part =
+      status_write || !type.status_subresource ? UpdatePart::kAll : UpdatePart::kMain;
   std::vector<std::string> warnings;
   auto change = [&](json current) -> Outcome<json> {
     std::optional<json> patched;
@@ -227,6 +233,7 @@ HttpResponseData RestHandlers::patch(const HttpRequestData& request, const ApiPa
     auto admitted = admit_write(type, std::move(effective), current, mode.value());
     if (!admitted.ok()) return admitted.error();
     warnings = admitted.value().warnings;
+    record_update(admitted.value().object, current, *patched, type, path, request);
     return std::move(admitted.value().object);
   };
   auto written = apply_change(store_, type, path, part, is_dry_run(request), change);

@@ -1,6 +1,6 @@
 # The test cluster's API server: HTTPS, REST verbs, watches, discovery, OpenAPI, test hooks, and
 # the cellar-test-cluster executable that wires everything together.
-if(TARGET cellar_cluster_store AND TARGET cellar_cluster_schema)
+if(TARGET cellar_cluster_store AND TARGET cellar_cluster_schema AND TARGET cellar_cluster_apply)
   add_library(cellar_cluster_server STATIC
     ${CMAKE_CURRENT_LIST_DIR}/admission.cc
     ${CMAKE_CURRENT_LIST_DIR}/api_path.cc
@@ -10,16 +10,18 @@ if(TARGET cellar_cluster_store AND TARGET cellar_cluster_schema)
     ${CMAKE_CURRENT_LIST_DIR}/http_server.cc
     ${CMAKE_CURRENT_LIST_DIR}/kubeconfig_writer.cc
     ${CMAKE_CURRENT_LIST_DIR}/openapi.cc
+    ${CMAKE_CURRENT_LIST_DIR}/rest_apply.cc
     ${CMAKE_CURRENT_LIST_DIR}/rest_handlers.cc
     ${CMAKE_CURRENT_LIST_DIR}/rest_reads.cc
     ${CMAKE_CURRENT_LIST_DIR}/rest_support.cc
     ${CMAKE_CURRENT_LIST_DIR}/rest_writes.cc
     ${CMAKE_CURRENT_LIST_DIR}/tls_material.cc
     ${CMAKE_CURRENT_LIST_DIR}/watch_handler.cc
+    ${CMAKE_CURRENT_LIST_DIR}/write_ownership.cc
   )
   target_include_directories(cellar_cluster_server PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(cellar_cluster_server
-    PUBLIC cellar_cluster_store cellar_cluster_schema nlohmann_json::nlohmann_json
+    PUBLIC cellar_cluster_store cellar_cluster_schema cellar_cluster_apply nlohmann_json::nlohmann_json
            Threads::Threads
     PRIVATE OpenSSL::SSL OpenSSL::Crypto yaml-cpp)
 
