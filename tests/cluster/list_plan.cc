@@ -1,6 +1,6 @@
 #include "tests/cluster/list_plan.h"
 
-#include "tests/cluster/object_meta.h"
+#include "tests/cluster/meta_validation.h"
 #include "tests/cluster/resource_type.h"
 
 namespace cellar::testcluster {
