@@ -3,7 +3,8 @@
 # Kubernetes API server, see tests/cluster/README.md), and cellar-controller. It applies
 # examples/backup.yaml, shows the Backup go Pending -> InProgress -> Completed with its size, proves
 # the dump with pg_restore --list, shows a Backup with a wrong password end Failed with the
-# server's own message, then applies examples/schedule.yaml and backs up now from that schedule,
+# server's own message, streams the same database into an S3-compatible store
+# (examples/backup-s3.yaml), then applies examples/schedule.yaml and backs up now from that schedule,
 # with `kubectl cellar backup now --wait` and with the cellar.dev/trigger annotation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,6 +92,39 @@ say "The dump is real: pg_restore --list reads it"
 dump=$(find "$work/volumes" -name 'shop-now-*.dump' | head -1)
 ls -l "$dump"
 "$pg_bin/pg_restore" --list "$dump" | grep -E 'TABLE DATA|^;.*(Archive|Dumped)' || true
+
+say "Off the cluster: the same database, streamed into an S3-compatible store"
+# s3rver (from npm, installed by install-deps.sh) behind a front that checks every request's
+# signature the way S3 does, both on loopback.
+s3_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$work/s3"
+tests/support/s3rver/node_modules/.bin/s3rver --directory "$work/s3" --address 127.0.0.1 \
+  --port "$s3_port" --silent >/dev/null 2>&1 &
+pids+=("$!")
+s3_key_id=AKIDCELLARDEMO
+s3_secret=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+coproc FRONT { S3_VERIFY_ACCESS_KEY_ID=$s3_key_id S3_VERIFY_SECRET_ACCESS_KEY=$s3_secret \
+  PYTHONUNBUFFERED=1 exec /usr/bin/python3 tests/support/s3_verify_proxy.py \
+  --upstream "127.0.0.1:$s3_port" --data-dir "$work/s3" 2>"$work/s3-front.log"; }
+pids+=("$FRONT_PID")
+read -r -t 30 ready front_port <&"${FRONT[0]}"
+endpoint=http://127.0.0.1:$front_port
+aws_() {
+  env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=$s3_key_id \
+    AWS_SECRET_ACCESS_KEY="$s3_secret" AWS_DEFAULT_REGION=us-east-1 \
+    /usr/bin/aws --endpoint-url "$endpoint" "$@"
+}
+for _ in $(seq 50); do aws_ s3api create-bucket --bucket shop-backups >/dev/null 2>&1 && break; sleep 0.2; done
+sed -e "s/port: 5432/port: $port/" -e "s#http://127.0.0.1:9000#$endpoint#" \
+  -e "s/AWS_ACCESS_KEY_ID: replace-me/AWS_ACCESS_KEY_ID: $s3_key_id/" \
+  -e "s/AWS_SECRET_ACCESS_KEY: replace-me/AWS_SECRET_ACCESS_KEY: $s3_secret/" \
+  examples/backup-s3.yaml >"$work/backup-s3.yaml"
+show kubectl apply -f "$work/backup-s3.yaml"
+kubectl wait --for=jsonpath='{.status.phase}'=Completed backup/shop-offsite --timeout=120s >/dev/null
+show kubectl get backups
+show kubectl get backup shop-offsite -o jsonpath='{.status.location}  {.status.checksum}{"\n"}'
+printf '\033[2m$ aws s3 ls --recursive s3://shop-backups\033[0m\n'
+aws_ s3 ls --recursive s3://shop-backups
 
 say "A Backup with a wrong password fails with the server's own words"
 cat <<YAML | kubectl apply -f -
