@@ -10,6 +10,6 @@ if(TARGET cellar_cluster_store)
   )
   target_include_directories(cellar_cluster_apply PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(cellar_cluster_apply
-    PUBLIC cellar_cluster_store nlohmann_json::nlohmann_json
+    PUBLIC cellar_cluster_store cellar_cluster_schema nlohmann_json::nlohmann_json
     PRIVATE yaml-cpp)
 endif()

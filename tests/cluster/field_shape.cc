@@ -3,29 +3,10 @@
 #include <set>
 
 #include "tests/cluster/field_set.h"
+#include "tests/cluster/schema.h"
 
 namespace cellar::testcluster {
 namespace {
-
-// ObjectMeta's fields: the ones that are structs' fields, not map entries.
-const std::set<std::string>& object_meta_fields() {
-  static const std::set<std::string> fields = {"name",
-                                               "generateName",
-                                               "namespace",
-                                               "selfLink",
-                                               "uid",
-                                               "resourceVersion",
-                                               "generation",
-                                               "creationTimestamp",
-                                               "deletionTimestamp",
-                                               "deletionGracePeriodSeconds",
-                                               "labels",
-                                               "annotations",
-                                               "ownerReferences",
-                                               "finalizers",
-                                               "managedFields"};
-  return fields;
-}
 
 // Built-in fields that are Go maps (map[string]...): their entries are owned one by one.
 bool builtin_map(const std::string& field) {

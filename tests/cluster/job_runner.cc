@@ -91,7 +91,7 @@ struct ProcessSlot {
   void kill(int sig) {
     std::lock_guard lock(mu);
     if (process) {
-      process->signal_group(sig);
+      process->signal_main(sig);
     } else if (kill_signal != SIGKILL) {
       kill_signal = sig;
     }
@@ -519,7 +519,7 @@ struct JobRunner::Impl {
     {
       std::lock_guard lock(slot.mu);
       slot.process = process.get();
-      if (slot.kill_signal) process->signal_group(slot.kill_signal);
+      if (slot.kill_signal) process->signal_main(slot.kill_signal);
     }
     spdlog::info("pod {}: container started, host pid {} (log {})", key, process->pid(),
                  sandbox.log_path);

@@ -387,6 +387,47 @@ void SandboxProcess::signal_group(int sig) {
   if (!reaped_) killpg(pid_, sig);
 }
 
+namespace {
+
+std::vector<pid_t> children_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> children;
+  for (pid_t child = 0; in >> child;) children.push_back(child);
+  return children;
+}
+
+std::string command_name(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+// The first process under `root` (breadth first, `root` included) that is not bwrap itself or
+// the reaper it runs as PID 1 of the sandbox's namespace: the container's command. 0 when none
+// runs yet.
+pid_t main_process(pid_t root) {
+  std::vector<pid_t> queue = {root};
+  for (size_t i = 0; i < queue.size() && i < 64; ++i) {
+    if (command_name(queue[i]) != "bwrap") return queue[i];
+    for (pid_t child : children_of(queue[i])) queue.push_back(child);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void SandboxProcess::signal_main(int sig) {
+  std::lock_guard lock(mu_);
+  if (reaped_) return;
+  const pid_t main = sig == SIGKILL ? 0 : main_process(pid_);
+  if (main > 0) {
+    ::kill(main, sig);
+  } else {
+    killpg(pid_, sig);
+  }
+}
+
 std::string SandboxProcess::termination_file_content() const {
   return read_file(termination_file_, 4096);
 }

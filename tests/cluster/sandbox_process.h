@@ -82,6 +82,10 @@ class SandboxProcess {
   // Sends `sig` to the whole process group, unless wait() has already reaped it (so a reused pid
   // is never hit). Any thread.
   void signal_group(int sig);
+  // What the kubelet does to stop a container: `sig` to its main process (the command bwrap
+  // runs), not to bwrap, whose death would SIGKILL the sandbox before the program could act on
+  // a SIGTERM. The whole group when the main process cannot be told yet.
+  void signal_main(int sig);
   // After wait(): the termination-message file's content (the first 4096 bytes) and the log.
   std::string termination_file_content() const;
   std::string log() const;

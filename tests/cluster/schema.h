@@ -6,6 +6,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct FieldIssue {
   std::string message;  // the whole message as kube-apiserver words it, e.g.
                         // `Unsupported value: "zip": supported values: "custom", "plain"`
 };
+
+// The fields of metav1.ObjectMeta. Everything else under an object's metadata is not a field
+// kube-apiserver keeps: it is dropped on decode, and not a struct field to server-side apply.
+const std::set<std::string>& object_meta_fields();
 
 struct SchemaOutcome {
   json object;                              // defaulted and pruned

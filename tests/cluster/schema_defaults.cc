@@ -1,6 +1,7 @@
 // Pruning and defaulting: the two steps that change the object before it is validated.
 #include <set>
 
+#include "tests/cluster/schema.h"
 #include "tests/cluster/schema_steps.h"
 
 namespace cellar::testcluster::schema_steps {
@@ -24,26 +25,6 @@ std::string type_of(const json& schema) {
 }
 
 namespace {
-
-// ObjectMeta's fields: everything else under metadata is dropped on decode.
-const std::set<std::string>& object_meta_fields() {
-  static const std::set<std::string> fields = {"name",
-                                               "generateName",
-                                               "namespace",
-                                               "selfLink",
-                                               "uid",
-                                               "resourceVersion",
-                                               "generation",
-                                               "creationTimestamp",
-                                               "labels",
-                                               "deletionTimestamp",
-                                               "deletionGracePeriodSeconds",
-                                               "annotations",
-                                               "ownerReferences",
-                                               "finalizers",
-                                               "managedFields"};
-  return fields;
-}
 
 const json* properties(const json& schema) {
   auto it = schema.find("properties");
@@ -157,3 +138,26 @@ void apply_defaults(json& value, const json& schema, bool root) {
 }
 
 }  // namespace cellar::testcluster::schema_steps
+
+namespace cellar::testcluster {
+
+const std::set<std::string>& object_meta_fields() {
+  static const std::set<std::string> fields = {"name",
+                                               "generateName",
+                                               "namespace",
+                                               "selfLink",
+                                               "uid",
+                                               "resourceVersion",
+                                               "generation",
+                                               "creationTimestamp",
+                                               "labels",
+                                               "deletionTimestamp",
+                                               "deletionGracePeriodSeconds",
+                                               "annotations",
+                                               "ownerReferences",
+                                               "finalizers",
+                                               "managedFields"};
+  return fields;
+}
+
+}  // namespace cellar::testcluster

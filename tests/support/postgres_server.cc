@@ -23,6 +23,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/loopback_port.h"
+
 extern char** environ;
 
 namespace cellar::testing {
@@ -130,24 +132,6 @@ std::string random_password() {
   text << "pw-";
   for (int i = 0; i < 4; ++i) text << std::hex << device();
   return text.str();
-}
-
-// A port nobody listens on right now. Another process may take it before the server does;
-// start_server() retries on that.
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
 }
 
 std::string read_text(const std::string& path) {
@@ -260,7 +244,7 @@ std::string PostgresServer::init_cluster() {
 std::string PostgresServer::start_server() {
   std::string last_error;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    int port = free_port();
+    int port = free_loopback_port();
     if (port <= 0) return "cannot find a free port: " + std::string(std::strerror(errno));
     std::ofstream(folder_ + "/data/postgresql.conf", std::ios::app) << "port = " << port << "\n";
     const std::string log = folder_ + "/server.log";

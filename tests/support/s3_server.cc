@@ -10,37 +10,12 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/loopback_port.h"
+
 namespace cellar::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-bool accepts_connections(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return ok;
-}
 
 std::string random_secret() {
   std::random_device device;
@@ -71,7 +46,7 @@ std::string S3Server::start_store() {
   const std::string data = folder_->file("data");
   std::string last_error;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    store_port_ = free_port();
+    store_port_ = free_loopback_port();
     ChildProcessOptions options;
     options.argv = {
         CELLAR_S3RVER_BIN,           "--directory", data, "--address", "127.0.0.1", "--port",
@@ -83,7 +58,7 @@ std::string S3Server::start_store() {
     if (!store_) return "cannot start s3rver (" CELLAR_S3RVER_BIN "): " + error;
     const Clock::time_point deadline = Clock::now() + std::chrono::seconds{30};
     while (Clock::now() < deadline && store_->running()) {
-      if (accepts_connections(store_port_)) return "";
+      if (accepts_loopback_connections(store_port_)) return "";
       std::this_thread::sleep_for(std::chrono::milliseconds{50});
     }
     last_error = "s3rver did not start: " + read_file(folder_->file("s3rver.err"));
