@@ -21,8 +21,6 @@
 #include "tests/support/s3_server.h"
 #include "tests/support/temp_dir.h"
 
-extern char** environ;
-
 namespace cellar::testing {
 namespace {
 
@@ -199,20 +197,6 @@ MeasuredRun run_measured(const std::vector<std::string>& argv, const std::vector
   return run;
 }
 
-// This process's environment with `overrides` written over it.
-std::vector<std::string> merged_env(const std::vector<std::string>& overrides) {
-  std::map<std::string, std::string> merged;
-  auto add = [&](const std::string& entry) {
-    size_t eq = entry.find('=');
-    if (eq != std::string::npos) merged[entry.substr(0, eq)] = entry.substr(eq + 1);
-  };
-  for (char** entry = environ; *entry != nullptr; ++entry) add(*entry);
-  for (const std::string& entry : overrides) add(entry);
-  std::vector<std::string> result;
-  for (const auto& [name, value] : merged) result.push_back(name + "=" + value);
-  return result;
-}
-
 TEST_F(AgentS3Test, ADumpLandsInTheBucketAsTheTerminationMessageSays) {
   ClientResult run = dump();
   ASSERT_EQ(run.exit_code, 0) << run.describe();
@@ -242,7 +226,7 @@ TEST_F(AgentS3Test, ADumpOfManyPartsStaysWithinItsMemoryBound) {
       agent_env({"PGDATABASE=big", "CELLAR_COMPRESSION=0", "CELLAR_S3_PART_SIZE=5Mi"});
   std::vector<std::string> client_env = postgres_->superuser_env();
   client_env.insert(client_env.end(), env.begin(), env.end());
-  MeasuredRun run = run_measured({CELLAR_AGENT_BIN, "dump"}, merged_env(client_env), dir_);
+  MeasuredRun run = run_measured({CELLAR_AGENT_BIN, "dump"}, merged_environment(client_env), dir_);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   json reported = message();
   const uint64_t bytes = reported["bytes"].get<uint64_t>();

@@ -18,11 +18,6 @@ extern char** environ;
 
 namespace cellar::testing {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// This process's environment with `overrides` laid over it.
 std::vector<std::string> merged_environment(const std::vector<std::string>& overrides) {
   std::map<std::string, std::string> vars;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -34,6 +29,10 @@ std::vector<std::string> merged_environment(const std::vector<std::string>& over
   for (auto& [name, entry] : vars) out.push_back(entry);
   return out;
 }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
 
 std::vector<char*> c_strings(std::vector<std::string>& strings) {
   std::vector<char*> out;

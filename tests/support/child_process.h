@@ -64,6 +64,9 @@ class ChildProcess {
 };
 
 // What a program that ran to its end said.
+// This process's environment ("NAME=VALUE" entries) with `overrides` laid over it.
+std::vector<std::string> merged_environment(const std::vector<std::string>& overrides);
+
 struct CommandResult {
   int exit_code = -1;  // 128 + signal when killed; -1 when it could not start
   std::string out;

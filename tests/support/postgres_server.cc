@@ -23,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/child_process.h"
 #include "tests/support/loopback_port.h"
 
 extern char** environ;
@@ -32,20 +33,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// This process's environment with `overrides` ("NAME=VALUE") written over it.
-std::vector<std::string> environment_with(const std::vector<std::string>& overrides) {
-  std::map<std::string, std::string> merged;
-  auto add = [&](const std::string& entry) {
-    size_t eq = entry.find('=');
-    if (eq != std::string::npos) merged[entry.substr(0, eq)] = entry.substr(eq + 1);
-  };
-  for (char** entry = environ; *entry != nullptr; ++entry) add(*entry);
-  for (const std::string& entry : overrides) add(entry);
-  std::vector<std::string> result;
-  for (const auto& [name, value] : merged) result.push_back(name + "=" + value);
-  return result;
-}
 
 int exit_code_of(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -228,7 +215,7 @@ std::string PostgresServer::init_cluster() {
       run(as_server_user({bin_dir_ + "/initdb", "-D", folder_ + "/data", "-U", superuser(),
                           "--pwfile=" + pwfile, "--auth=scram-sha-256", "--encoding=UTF8",
                           "--locale=C", "--no-sync", "--no-instructions"}),
-          environment_with({}), std::chrono::seconds{180});
+          merged_environment({}), std::chrono::seconds{180});
   fs::remove(pwfile);
   if (initdb.exit_code != 0) return "initdb failed: " + initdb.describe();
 
@@ -250,7 +237,7 @@ std::string PostgresServer::start_server() {
     const std::string log = folder_ + "/server.log";
     ClientResult started = run(as_server_user({bin_dir_ + "/pg_ctl", "-D", folder_ + "/data", "-l",
                                                log, "-w", "-t", "120", "start"}),
-                               environment_with({}), std::chrono::seconds{150});
+                               merged_environment({}), std::chrono::seconds{150});
     if (started.exit_code == 0) {
       port_ = port;
       running_ = true;
@@ -315,7 +302,7 @@ PostgresServer::~PostgresServer() {
   if (running_) {
     ClientResult stopped = run(as_server_user({bin_dir_ + "/pg_ctl", "-D", folder_ + "/data", "-m",
                                                "fast", "-w", "-t", "60", "stop"}),
-                               environment_with({}), std::chrono::seconds{90});
+                               merged_environment({}), std::chrono::seconds{90});
     if (stopped.exit_code != 0) {
       // The postmaster's PID is the first line of postmaster.pid; quit it directly.
       std::istringstream pid_file(read_text(folder_ + "/data/postmaster.pid"));
@@ -351,7 +338,7 @@ ClientResult PostgresServer::run_client(const std::vector<std::string>& argv,
                                         std::chrono::seconds timeout) const {
   std::vector<std::string> overrides = superuser_env();
   overrides.insert(overrides.end(), extra_env.begin(), extra_env.end());
-  return run(argv, environment_with(overrides), timeout);
+  return run(argv, merged_environment(overrides), timeout);
 }
 
 std::string PostgresServer::psql(const std::string& db, const std::string& sql) const {
