@@ -103,11 +103,13 @@ tests/support/s3rver/node_modules/.bin/s3rver --directory "$work/s3" --address 1
 pids+=("$!")
 s3_key_id=AKIDCELLARDEMO
 s3_secret=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-coproc FRONT { S3_VERIFY_ACCESS_KEY_ID=$s3_key_id S3_VERIFY_SECRET_ACCESS_KEY=$s3_secret \
-  PYTHONUNBUFFERED=1 exec /usr/bin/python3 tests/support/s3_verify_proxy.py \
-  --upstream "127.0.0.1:$s3_port" --data-dir "$work/s3" 2>"$work/s3-front.log"; }
-pids+=("$FRONT_PID")
-read -r -t 30 ready front_port <&"${FRONT[0]}"
+S3_VERIFY_ACCESS_KEY_ID=$s3_key_id S3_VERIFY_SECRET_ACCESS_KEY=$s3_secret PYTHONUNBUFFERED=1 \
+  /usr/bin/python3 tests/support/s3_verify_proxy.py --upstream "127.0.0.1:$s3_port" \
+  --data-dir "$work/s3" >"$work/s3-front.out" 2>"$work/s3-front.log" &
+pids+=("$!")
+# It prints "ready PORT" once it listens.
+for _ in $(seq 150); do grep -q '^ready ' "$work/s3-front.out" && break; sleep 0.2; done
+front_port=$(awk '/^ready /{print $2; exit}' "$work/s3-front.out")
 endpoint=http://127.0.0.1:$front_port
 aws_() {
   env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=$s3_key_id \
