@@ -10,6 +10,7 @@
 
 #include "controller/agent/dump_runner.h"
 #include "controller/agent/exit_codes.h"
+#include "controller/agent/s3_connection.h"
 #include "controller/agent/termination_message.h"
 #include "controller/s3/curl_s3_client.h"
 #include "controller/s3/s3_address.h"
@@ -65,20 +66,10 @@ std::string delete_s3_dump(s3::S3Client& client, const std::string& location) {
 
 namespace {
 
-std::string env_value(const Environment& env, const char* name) {
-  auto it = env.find(name);
-  return it == env.end() ? "" : it->second;
-}
-
 std::string delete_at(const DeleteSettings& settings, const Environment& env) {
   if (!s3::parse_s3_location(settings.location)) return delete_dump(settings.location);
-  s3::S3ClientConfig config;
-  config.endpoint = {settings.s3.endpoint, settings.s3.region, settings.s3.force_path_style};
-  config.credentials = {env_value(env, "AWS_ACCESS_KEY_ID"),
-                        env_value(env, "AWS_SECRET_ACCESS_KEY"),
-                        env_value(env, "AWS_SESSION_TOKEN")};
-  config.ca_file = settings.s3.ca_file;
-  std::unique_ptr<s3::S3Client> client = s3::make_curl_s3_client(config);
+  std::unique_ptr<s3::S3Client> client =
+      s3::make_curl_s3_client(s3_client_config(settings.s3, env));
   return delete_s3_dump(*client, settings.location);
 }
 

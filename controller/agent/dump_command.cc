@@ -12,6 +12,7 @@
 #include "controller/agent/file_sink.h"
 #include "controller/agent/pg_dump_program.h"
 #include "controller/agent/preflight.h"
+#include "controller/agent/s3_connection.h"
 #include "controller/agent/s3_sink.h"
 #include "controller/agent/termination_message.h"
 #include "controller/s3/curl_s3_client.h"
@@ -57,11 +58,6 @@ std::string describe_target(const ConnectionSettings& c) {
   return text;
 }
 
-std::string env_value(const Environment& env, const char* name) {
-  auto it = env.find(name);
-  return it == env.end() ? "" : it->second;
-}
-
 // The agent's own peak memory, for the completion log line.
 long peak_rss_kib() {
   rusage usage = {};
@@ -75,12 +71,7 @@ std::unique_ptr<DumpSink> make_sink(const DumpSettings& settings, const Environm
                                     int cancel_fd) {
   if (!settings.s3) return std::make_unique<FileSink>(settings.output);
   const S3Destination& s3 = *settings.s3;
-  s3::S3ClientConfig config;
-  config.endpoint = {s3.connection.endpoint, s3.connection.region, s3.connection.force_path_style};
-  config.credentials = {env_value(env, "AWS_ACCESS_KEY_ID"),
-                        env_value(env, "AWS_SECRET_ACCESS_KEY"),
-                        env_value(env, "AWS_SESSION_TOKEN")};
-  config.ca_file = s3.connection.ca_file;
+  s3::S3ClientConfig config = s3_client_config(s3.connection, env);
   config.cancel_fd = cancel_fd;
   return std::make_unique<S3Sink>(s3::make_curl_s3_client(config), s3.bucket, s3.key, s3.part_size);
 }
