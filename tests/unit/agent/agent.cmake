@@ -9,6 +9,8 @@ add_executable(agent_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/gzip_inflater_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/pg_dump_program_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/pg_version_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/restore_options_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/restore_runner_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/sha256_stream_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/termination_message_test.cc
 )
