@@ -1,8 +1,8 @@
 # cellar-agent: the program Backup and Restore Jobs run. It carries recent PostgreSQL client tools
-# (PostgreSQL's own Debian packages: pg_dump, and pg_restore and psql for restores), because they
-# refuse servers newer than themselves and work with older ones fine, libcurl (installed by name,
-# so purging the curl program below keeps it) for S3 storage, and zlib to inflate compressed
-# plain-SQL dumps.
+# (PostgreSQL's own Debian packages: pg_dump, and pg_restore and psql for restores), because the
+# agent refuses a server newer than its tools and they work with older ones fine, libcurl
+# (installed by name, so purging the curl program below keeps it) for S3 storage, and zlib to
+# inflate compressed plain-SQL dumps.
 #   docker build -f docker/agent.Dockerfile -t cellar-agent:0.1.0 .
 ARG PG_MAJOR=17
 FROM debian:bookworm AS build

@@ -221,6 +221,7 @@ TEST_F(AgentRestoreTest, AWrongPasswordFailsWithTheServersWords) {
   ClientResult run = restore(shop, "shop", {"PGPASSWORD=not-the-password"});
   EXPECT_EQ(run.exit_code, 1) << run.describe();
   EXPECT_THAT(error(), HasSubstr("password authentication failed for user \"postgres\""));
+  EXPECT_THAT(run.err, HasSubstr("restore of " + shop.location + " into database \"shop\""));
   EXPECT_THAT(run.out + run.err + read(message_path()), Not(HasSubstr("not-the-password")));
 }
 
@@ -286,6 +287,36 @@ TEST_F(AgentRestoreTest, SigtermStopsTheRestoreAndDropsTheNewDatabase) {
   EXPECT_FALSE(database_exists("stopped"));
   pid_t pid = std::stoi(read(pid_file));
   EXPECT_NE(kill(pid, 0), 0) << "pg_restore still runs";
+}
+
+TEST_F(AgentRestoreTest, ARoleThatOwnsItsDataRestoresWithoutASuperuser) {
+  // As a Restore usually runs: the application's own role, allowed to create databases.
+  server_->psql("postgres", "CREATE ROLE owner LOGIN CREATEDB PASSWORD 'owner-secret'");
+  server_->psql("postgres", "CREATE DATABASE owned OWNER owner");
+  const std::vector<std::string> as_owner = {"PGUSER=owner", "PGPASSWORD=owner-secret"};
+  ClientResult seeded = server_->run_client(
+      {server_->bin_dir() + "/psql", "-X", "-v", "ON_ERROR_STOP=1", "-d", "owned", "-c",
+       "CREATE TABLE notes (id int PRIMARY KEY, body text);"
+       "INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 500) g"},
+      as_owner);
+  ASSERT_EQ(seeded.exit_code, 0) << seeded.describe();
+  std::vector<std::string> env = as_owner;
+  env.push_back("PGDATABASE=owned");
+  env.push_back("CELLAR_OUTPUT=" + dir_ + "/owned.dump");
+  env.push_back("CELLAR_TERMINATION_MESSAGE_PATH=" + dir_ + "/dump-log");
+  ASSERT_EQ(server_->run_client({CELLAR_AGENT_BIN, "dump"}, env).exit_code, 0);
+  Dump owned{dir_ + "/owned.dump",
+             "sha256:" + json::parse(read(dir_ + "/dump-log")).value("sha256", "")};
+
+  std::vector<std::string> extra = as_owner;
+  extra.push_back("CELLAR_CREATE_DATABASE=true");
+  ClientResult run = restore(owned, "owned_copy", extra);
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  EXPECT_EQ(server_->psql("owned_copy", "SELECT count(*) FROM notes"), "500");
+  EXPECT_EQ(server_->psql("postgres",
+                          "SELECT pg_get_userbyid(datdba) FROM pg_database"
+                          " WHERE datname = 'owned_copy'"),
+            "owner");
 }
 
 TEST_F(AgentRestoreTest, NoChecksumIsAUsageError) {
