@@ -47,10 +47,12 @@ class RestoreStream {
   RestoreStream(const RestoreStream&) = delete;
   RestoreStream& operator=(const RestoreStream&) = delete;
 
-  // Takes one piece of the dump as stored; false stops the source (see failure()).
+  // Takes one piece of the dump as stored; false stops the source (see finish()).
   bool take(const char* data, size_t size) {
     hash_.update(data, size);
     bytes_ += size;
+    // Bytes that do not inflate may be bytes that changed: read on, only hashing, to tell.
+    if (!inflate_error_.empty()) return true;
     if (!request_.inflate_gzip) return write_all(data, size);
     if (!format_known_) {
       head_.append(data, size);
@@ -70,12 +72,13 @@ class RestoreStream {
     // kReadStopped with no failure of ours: the child stopped reading.
     if (!source_error.empty()) return abandon(source_error);
     if (!format_known_ && !head_.empty() && !write_all(head_.data(), head_.size())) {
-      return abandon(failure_);
+      return abandon(failure_.empty() ? kReadStopped : failure_);
     }
+    if (hash_.hex_digest() != request_.expected_sha256) return abandon(kChanged);
+    if (!inflate_error_.empty()) return abandon(inflate_error_);
     if (gzip_) {
       if (std::string error = inflater_.finish(); !error.empty()) return abandon(error);
     }
-    if (hash_.hex_digest() != request_.expected_sha256) return abandon(kChanged);
     close(child_.stdin_fd);
     child_.stdin_fd = -1;
     return wait_for_child();
@@ -87,10 +90,8 @@ class RestoreStream {
   bool pass_on(const char* data, size_t size) {
     if (!gzip_) return write_all(data, size);
     inflated_.clear();
-    if (std::string error = inflater_.inflate(data, size, &inflated_); !error.empty()) {
-      failure_ = error;
-      return false;
-    }
+    inflate_error_ = inflater_.inflate(data, size, &inflated_);
+    if (!inflate_error_.empty()) return true;
     return write_all(inflated_.data(), inflated_.size());
   }
 
@@ -189,7 +190,8 @@ class RestoreStream {
   GzipInflater inflater_;
   std::string inflated_;
   std::string stderr_;
-  std::string failure_;
+  std::string failure_;        // why the stream stopped early (SIGTERM, a failed poll)
+  std::string inflate_error_;  // the bytes stopped inflating; nothing more goes to the child
   bool child_stopped_reading_ = false;
 };
 

@@ -148,6 +148,31 @@ TEST_F(RestoreRunnerTest, AGzipPlainDumpIsInflated) {
   EXPECT_EQ(read(received()), sql);
 }
 
+TEST_F(RestoreRunnerTest, AGzipDumpThatChangedSaysSoRatherThanDamaged) {
+  fake_that_commits_at_end_of_input();
+  request_.inflate_gzip = true;
+  std::string sql;
+  for (int i = 0; i < 50000; ++i) sql += "INSERT INTO t VALUES (" + std::to_string(i) + ");\n";
+  std::string verified = gzip(sql);
+  std::string replaced = verified;
+  for (size_t i = 100; i < 200; ++i) replaced[i] = static_cast<char>(~replaced[i]);
+  request_.expected_sha256 = sha256_of(verified);
+  RestoreOutput output = run(MemorySource({replaced}));
+  EXPECT_EQ(output.error, "the dump changed while it was being restored");
+  EXPECT_FALSE(fs::exists(committed()));
+}
+
+TEST_F(RestoreRunnerTest, AGzipDumpDamagedWhenItWasWrittenIsKilledToo) {
+  fake_that_commits_at_end_of_input();
+  request_.inflate_gzip = true;
+  std::string damaged = gzip("SELECT 1;\n");
+  damaged.resize(damaged.size() - 6);  // the checksum recorded these bytes, cut as they are
+  request_.expected_sha256 = sha256_of(damaged);
+  RestoreOutput output = run(MemorySource({damaged}));
+  EXPECT_THAT(output.error, HasSubstr("gzip"));
+  EXPECT_FALSE(fs::exists(committed()));
+}
+
 TEST_F(RestoreRunnerTest, PlainSqlPassesAsItIs) {
   fake_that_commits_at_end_of_input();
   request_.inflate_gzip = true;
