@@ -164,7 +164,9 @@ class RestoreStream {
       if (poll(fds, 3, -1) < 0 && errno != EINTR) break;
       if (fds[2].fd >= 0 && fds[2].revents != 0) {
         kill_child(child_.pid);
-        return cancelled();
+        // The child had all its input: its COMMIT may have gone through just before the kill.
+        return "cancelled: the agent was asked to stop (SIGTERM) while " + request_.program +
+               " finished; its transaction was rolled back unless it had just committed";
       }
       if (fds[0].fd >= 0 && fds[0].revents != 0) read_output(&child_.stderr_fd, true);
       if (fds[1].fd >= 0 && fds[1].revents != 0) read_output(&child_.stdout_fd, false);
