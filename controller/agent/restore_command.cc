@@ -54,6 +54,7 @@ class Restore {
     RestoreRequest request;
     if (std::string error = choose_program(&request); !error.empty()) return fail(error);
     if (readable(cancel_fd_)) return fail(std::string(kCancelled) + " before the restore began");
+    // The environment pg_dump gets: the target in PG* variables, PGPASSWORD passed through.
     request.environment = pg_dump_environment(env_, settings_.connection);
     request.inflate_gzip = settings_.format == DumpFormat::kPlain;
     request.expected_sha256 = settings_.sha256;

@@ -319,6 +319,17 @@ TEST_F(AgentRestoreTest, ARoleThatOwnsItsDataRestoresWithoutASuperuser) {
             "owner");
 }
 
+TEST_F(AgentRestoreTest, AServerNewerThanPgRestoreIsRefused) {
+  Dump shop = dump("shop.dump");
+  std::string old = fake_pg_restore("pg_restore (PostgreSQL) 14.11", "exit 1");
+  ClientResult run =
+      restore(shop, "too_new", {"CELLAR_CREATE_DATABASE=true", "CELLAR_PG_RESTORE=" + old});
+  EXPECT_EQ(run.exit_code, 1) << run.describe();
+  EXPECT_THAT(error(), HasSubstr("a pg_restore of version 15 or newer is needed"));
+  EXPECT_THAT(error(), HasSubstr("CELLAR_PG_RESTORE"));
+  EXPECT_FALSE(database_exists("too_new"));
+}
+
 TEST_F(AgentRestoreTest, NoChecksumIsAUsageError) {
   Dump shop = dump("shop.dump");
   ClientResult run = restore(Dump{shop.location, ""}, "shop");
