@@ -10,7 +10,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
+#include "tests/support/child_process.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/s3_server.h"
 
@@ -328,6 +330,48 @@ TEST_F(AgentRestoreTest, AServerNewerThanPgRestoreIsRefused) {
   EXPECT_THAT(error(), HasSubstr("a pg_restore of version 15 or newer is needed"));
   EXPECT_THAT(error(), HasSubstr("CELLAR_PG_RESTORE"));
   EXPECT_FALSE(database_exists("too_new"));
+}
+
+// A real pg_restore, stopped halfway through a restore big enough to take a while, as Kubernetes
+// stops a Job past its deadline: the transaction dies with the connection.
+TEST_F(AgentRestoreTest, SigtermHalfwayLeavesTheTargetAsItWas) {
+  server_->create_database("big");
+  server_->psql("big",
+                "CREATE TABLE blobs (id int PRIMARY KEY, a text, b text);"
+                "INSERT INTO blobs SELECT g, md5(g::text) || md5((g * 7)::text),"
+                " md5((g * 13)::text) FROM generate_series(1, 400000) g");
+  Dump big = dump("big.dump", {"PGDATABASE=big", "CELLAR_COMPRESSION=0"});
+  make_conflicting_target("interrupted");
+  server_->psql("interrupted", "DROP TABLE customers");
+  const std::string before = tables_and_counts("interrupted");
+
+  for (const std::string& target : {std::string("interrupted"), std::string("interrupted_new")}) {
+    std::vector<std::string> env = server_->superuser_env();
+    env.insert(env.end(), {"PGDATABASE=" + target, "CELLAR_INPUT=" + big.location,
+                           "CELLAR_CHECKSUM=" + big.checksum,
+                           "CELLAR_TERMINATION_MESSAGE_PATH=" + message_path()});
+    if (target == "interrupted_new") env.push_back("CELLAR_CREATE_DATABASE=true");
+    std::string spawn_error;
+    std::unique_ptr<ChildProcess> agent = ChildProcess::spawn(
+        {{CELLAR_AGENT_BIN, "restore"}, env, "", "", false, dir_ + "/agent.err"}, &spawn_error);
+    ASSERT_NE(agent, nullptr) << spawn_error;
+    // Wait (at most 60 s) until pg_restore is busy copying rows in.
+    bool copying = false;
+    for (int i = 0; i < 600 && !copying && agent->running(); ++i) {
+      copying = server_->psql("postgres",
+                              "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                              " 'pg_restore' AND query LIKE 'COPY%'") != "0";
+      if (!copying) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(copying) << "the restore never reached its COPY: " << read(dir_ + "/agent.err");
+    agent->signal(SIGTERM);
+    std::optional<int> status = agent->wait(std::chrono::seconds(30));
+    ASSERT_TRUE(status.has_value()) << "the agent did not stop";
+    EXPECT_EQ(*status, 1);
+    EXPECT_THAT(error(), HasSubstr("SIGTERM")) << target;
+  }
+  EXPECT_EQ(tables_and_counts("interrupted"), before);
+  EXPECT_FALSE(database_exists("interrupted_new"));
 }
 
 TEST_F(AgentRestoreTest, NoChecksumIsAUsageError) {
