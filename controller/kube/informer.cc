@@ -206,7 +206,13 @@ ListWatch::WatchEnd ListWatch::watch_once() {
       failure = Error::from_response(status_code(event->object), event->object.dump());
       break;
     }
-    if (event->type != "BOOKMARK") sink_.event(event->type, event->object);
+    if (event->type != "BOOKMARK") {
+      if (spdlog::should_log(spdlog::level::trace)) {
+        spdlog::trace("informer {}: {} {}", describe(resource_, options_), event->type,
+                      event->object.value("/metadata/name"_json_pointer, ""));
+      }
+      sink_.event(event->type, event->object);
+    }
     ++events;
     std::string rv = object_resource_version(event->object);
     if (!rv.empty()) {

@@ -6,6 +6,7 @@ namespace cellar::kube {
 
 void process_queue(WorkQueue& queue, const ReconcileFn& reconcile) {
   while (auto key = queue.get()) {
+    spdlog::trace("{}: reconciling", *key);
     auto result = reconcile(*key);
     if (result.ok()) {
       queue.forget(*key);
