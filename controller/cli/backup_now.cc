@@ -10,7 +10,7 @@
 #include "controller/api/backup_schedule.h"
 #include "controller/cli/cellar_resources.h"
 #include "controller/cli/exit_codes.h"
-#include "controller/cli/wait_for_backup.h"
+#include "controller/cli/wait_for_phase.h"
 #include "controller/schedule/firing.h"
 #include "controller/schedule/scheduled_backup.h"
 
@@ -99,6 +99,7 @@ int run_backup_now(kube::Client& client, const std::string& ns, const BackupNowO
   if (!options.wait) return kExitOk;
 
   WaitRequest wait;
+  wait.kind = followed_backups();
   wait.ns = ns;
   wait.name = backup.meta.name;
   wait.resource_version = backup.meta.resource_version;
@@ -108,7 +109,7 @@ int run_backup_now(kube::Client& client, const std::string& ns, const BackupNowO
   const int64_t deadline_seconds = std::clamp<int64_t>(
       schedule.spec.backup_template.active_deadline_seconds, 0, kLongestDeadline);
   wait.timeout = options.timeout.value_or(std::chrono::seconds{deadline_seconds} + kDeadlineMargin);
-  return wait_for_backup(client, wait, out, err);
+  return wait_for_phase(client, wait, out, err);
 }
 
 }  // namespace cellar::cli

@@ -1,6 +1,6 @@
 // kubectl-cellar: Cellar's kubectl plugin (`kubectl cellar backup now --from-schedule NAME
 // --wait`). main only wires the command line, the cluster's configuration and the client to the
-// command; see backup_now.h and wait_for_backup.h for what it does, exit_codes.h for how it ends.
+// command; see backup_now.h and wait_for_phase.h for what it does, exit_codes.h for how it ends.
 #include <algorithm>
 #include <iostream>
 #include <string>

@@ -1,7 +1,8 @@
-// `--wait`: follows one Backup to its end by WATCH — never by polling — printing each phase as it
-// changes and the outcome (wait_report.h).
+// `--wait`: follows one Backup or Restore to its end by WATCH — never by polling — printing each
+// phase as it changes and the outcome (wait_report.h). Both kinds share the phase machine, so one
+// wait serves both; FollowedKind says which resource it watches and how its status reads.
 //
-// The watch is on `backups` in the namespace with fieldSelector metadata.name=NAME, from the
+// The watch is on the resource in the namespace with fieldSelector metadata.name=NAME, from the
 // resourceVersion the create returned, so no change after the create is missed. A stream that
 // ends (the server's timeout, a cut connection) is opened again from the last resourceVersion
 // seen (bookmarks included); 410 Gone means that version is too old: one LIST (same field
@@ -12,15 +13,30 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 
 #include "controller/api/backup.h"
+#include "controller/cli/wait_report.h"
 #include "controller/kube/client.h"
 
 namespace cellar::cli {
 
+// The kind of object the wait follows.
+struct FollowedKind {
+  kube::Resource resource;
+  std::string word;  // "backup", "restore": how the messages name it
+  // Reads one version of the object (the whole object: a Completed line may show its spec).
+  std::function<StatusSummary(const nlohmann::json& object)> summarize;
+};
+
+// Backups, as `backup now --wait` follows them.
+FollowedKind followed_backups();
+
 struct WaitRequest {
+  FollowedKind kind;
   std::string ns;
   std::string name;
   std::string resource_version;          // the create's: the watch starts after it
@@ -32,7 +48,7 @@ struct WaitRequest {
 };
 
 // Returns the exit code (exit_codes.h); prints progress on `out`, failures on `err`.
-int wait_for_backup(kube::Client& client, const WaitRequest& request, std::ostream& out,
-                    std::ostream& err);
+int wait_for_phase(kube::Client& client, const WaitRequest& request, std::ostream& out,
+                   std::ostream& err);
 
 }  // namespace cellar::cli
