@@ -4,93 +4,13 @@
 #include <array>
 
 #include "controller/api/json_fields.h"
+#include "controller/api/spec_reader.h"
 
 namespace cellar::api {
 
 namespace {
 
 using json = nlohmann::json;
-
-// Reads spec fields, collecting one error per problem instead of stopping at the first, so a
-// person fixes everything in one round.
-class SpecReader {
- public:
-  SpecReader(std::vector<std::string>* errors) : errors_(errors) {}
-
-  const json* object(const json& parent, const char* key, const std::string& path, bool required) {
-    auto it = parent.find(key);
-    if (it == parent.end() || it->is_null()) {
-      if (required) error(path + " is required");
-      return nullptr;
-    }
-    if (!it->is_object()) {
-      error(path + " must be an object");
-      return nullptr;
-    }
-    return &*it;
-  }
-
-  std::string string(const json& parent, const char* key, const std::string& path, bool required) {
-    auto it = parent.find(key);
-    if (it == parent.end() || it->is_null()) {
-      if (required) error(path + " is required");
-      return {};
-    }
-    if (!it->is_string()) {
-      error(path + " must be a string");
-      return {};
-    }
-    auto value = it->get<std::string>();
-    if (required && value.empty()) error(path + " must not be empty");
-    return value;
-  }
-
-  std::optional<int64_t> integer(const json& parent, const char* key, const std::string& path,
-                                 int64_t min, int64_t max) {
-    auto it = parent.find(key);
-    if (it == parent.end() || it->is_null()) return std::nullopt;
-    if (!it->is_number_integer()) {
-      error(path + " must be a whole number");
-      return std::nullopt;
-    }
-    auto v = it->get<int64_t>();
-    if (v < min || v > max) {
-      error(path + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
-            " (it is " + std::to_string(v) + ")");
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  bool boolean(const json& parent, const char* key, const std::string& path, bool fallback) {
-    auto it = parent.find(key);
-    if (it == parent.end() || it->is_null()) return fallback;
-    if (!it->is_boolean()) {
-      error(path + " must be true or false");
-      return fallback;
-    }
-    return it->get<bool>();
-  }
-
-  template <size_t N>
-  std::string one_of(const json& parent, const char* key, const std::string& path,
-                     const std::array<const char*, N>& allowed, const char* fallback) {
-    auto value = string(parent, key, path, false);
-    if (value.empty()) return fallback;
-    for (const char* a : allowed) {
-      if (value == a) return value;
-    }
-    std::string list;
-    for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    error(path + " must be one of " + list + " (it is \"" + value + "\")");
-    return fallback;
-  }
-
-  void error(std::string message) { errors_->push_back(std::move(message)); }
-
- private:
-  std::vector<std::string>* errors_;
-};
 
 // S3's bucket naming rules (3–63 lowercase letters, digits, '.' and '-', starting and ending with a
 // letter or digit), which every S3-compatible store follows for new buckets.
@@ -182,6 +102,37 @@ bool is_terminal(Phase phase) {
   return phase == Phase::kCompleted || phase == Phase::kFailed || phase == Phase::kCancelled;
 }
 
+DatabaseSpec parse_database_spec(const json& db, std::vector<std::string>* errors,
+                                 const std::string& p) {
+  DatabaseSpec out;
+  SpecReader r(errors);
+  out.host = r.string(db, "host", p + ".host", true);
+  out.port = static_cast<int>(r.integer(db, "port", p + ".port", 1, 65535).value_or(5432));
+  out.name = r.string(db, "name", p + ".name", true);
+  out.user = r.string(db, "user", p + ".user", true);
+  if (const json* ref = r.object(db, "passwordSecretRef", p + ".passwordSecretRef", true)) {
+    out.password_secret_ref.name = r.string(*ref, "name", p + ".passwordSecretRef.name", true);
+    out.password_secret_ref.key = r.string(*ref, "key", p + ".passwordSecretRef.key", true);
+  }
+  if (db.contains("sslMode")) {
+    out.ssl_mode = r.one_of(
+        db, "sslMode", p + ".sslMode",
+        std::array{"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}, "");
+  }
+  return out;
+}
+
+json to_json(const DatabaseSpec& d) {
+  json db = {{"host", d.host},
+             {"port", d.port},
+             {"name", d.name},
+             {"user", d.user},
+             {"passwordSecretRef",
+              {{"name", d.password_secret_ref.name}, {"key", d.password_secret_ref.key}}}};
+  if (!d.ssl_mode.empty()) db["sslMode"] = d.ssl_mode;
+  return db;
+}
+
 BackupSpec parse_backup_spec(const json& spec, std::vector<std::string>* errors,
                              const std::string& prefix) {
   BackupSpec out;
@@ -191,23 +142,7 @@ BackupSpec parse_backup_spec(const json& spec, std::vector<std::string>* errors,
     return out;
   }
   if (const json* db = r.object(spec, "database", prefix + ".database", true)) {
-    const std::string p = prefix + ".database";
-    out.database.host = r.string(*db, "host", p + ".host", true);
-    out.database.port =
-        static_cast<int>(r.integer(*db, "port", p + ".port", 1, 65535).value_or(5432));
-    out.database.name = r.string(*db, "name", p + ".name", true);
-    out.database.user = r.string(*db, "user", p + ".user", true);
-    if (const json* ref = r.object(*db, "passwordSecretRef", p + ".passwordSecretRef", true)) {
-      out.database.password_secret_ref.name =
-          r.string(*ref, "name", p + ".passwordSecretRef.name", true);
-      out.database.password_secret_ref.key =
-          r.string(*ref, "key", p + ".passwordSecretRef.key", true);
-    }
-    if (db->contains("sslMode")) {
-      out.database.ssl_mode = r.one_of(
-          *db, "sslMode", p + ".sslMode",
-          std::array{"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}, "");
-    }
+    out.database = parse_database_spec(*db, errors, prefix + ".database");
   }
   if (const json* storage = r.object(spec, "storage", prefix + ".storage", true)) {
     const std::string p = prefix + ".storage.persistentVolumeClaim";
@@ -259,14 +194,7 @@ BackupSpec parse_backup_spec(const json& spec, std::vector<std::string>* errors,
 }
 
 json to_json(const BackupSpec& s) {
-  json db = {{"host", s.database.host},
-             {"port", s.database.port},
-             {"name", s.database.name},
-             {"user", s.database.user},
-             {"passwordSecretRef",
-              {{"name", s.database.password_secret_ref.name},
-               {"key", s.database.password_secret_ref.key}}}};
-  if (!s.database.ssl_mode.empty()) db["sslMode"] = s.database.ssl_mode;
+  json db = to_json(s.database);
   json storage = json::object();
   if (const auto& pvc = s.storage.persistent_volume_claim) {
     storage["persistentVolumeClaim"] = {{"claimName", pvc->claim_name}};

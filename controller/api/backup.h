@@ -122,6 +122,12 @@ struct Backup {
   BackupStatus status;
 };
 
+// A DatabaseSpec (a Backup's database, a Restore's target) from `db`; errors name fields from
+// `field_prefix`.
+DatabaseSpec parse_database_spec(const nlohmann::json& db, std::vector<std::string>* errors,
+                                 const std::string& field_prefix);
+nlohmann::json to_json(const DatabaseSpec& database);
+
 Backup parse_backup(const nlohmann::json& object);
 BackupSpec parse_backup_spec(const nlohmann::json& spec, std::vector<std::string>* errors,
                              const std::string& field_prefix = "spec");
