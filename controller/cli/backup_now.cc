@@ -20,10 +20,6 @@ namespace {
 
 // Collisions of a generated name are astronomically rare; a handful of tries is plenty.
 constexpr int kNameAttempts = 5;
-// The default --timeout beyond the Backup's own deadline: time for the controller to start the
-// Job before the deadline's clock runs, and to write the outcome after it.
-constexpr std::chrono::seconds kDeadlineMargin{60};
-constexpr int64_t kLongestDeadline = int64_t{10} * 365 * 24 * 3600;  // ten years
 
 std::string quoted(const std::string& text) {
   return "\"" + text + "\"";
@@ -105,10 +101,8 @@ int run_backup_now(kube::Client& client, const std::string& ns, const BackupNowO
   wait.resource_version = backup.meta.resource_version;
   wait.phase = backup.status.phase;
   wait.created = created->at;
-  // The Backup's own deadline, capped where a count of nanoseconds would overflow.
-  const int64_t deadline_seconds = std::clamp<int64_t>(
-      schedule.spec.backup_template.active_deadline_seconds, 0, kLongestDeadline);
-  wait.timeout = options.timeout.value_or(std::chrono::seconds{deadline_seconds} + kDeadlineMargin);
+  wait.timeout = options.timeout.value_or(
+      default_wait_timeout(schedule.spec.backup_template.active_deadline_seconds));
   return wait_for_phase(client, wait, out, err);
 }
 

@@ -28,6 +28,8 @@ constexpr int kMaxWatchSeconds = 300;
 // Far beyond any real wait, and far enough from the clock's limit that now + timeout never
 // overflows (which would put the deadline in the past).
 constexpr std::chrono::nanoseconds kLongestWait = std::chrono::hours{24 * 365 * 10};
+constexpr int64_t kLongestDeadlineSeconds = int64_t{10} * 365 * 24 * 3600;  // ten years
+constexpr std::chrono::seconds kDeadlineMargin{60};
 
 // Stops the open watch when the deadline passes: Watch::next() blocks, and a quiet stream would
 // otherwise hold the plugin past --timeout until the server's own watch timeout.
@@ -253,6 +255,13 @@ class Waiter {
 };
 
 }  // namespace
+
+std::chrono::nanoseconds default_wait_timeout(int64_t active_deadline_seconds) {
+  // Capped where a count of nanoseconds would overflow.
+  const auto deadline = std::chrono::seconds{
+      std::clamp<int64_t>(active_deadline_seconds, 0, kLongestDeadlineSeconds)};
+  return deadline + kDeadlineMargin;
+}
 
 FollowedKind followed_backups() {
   return {backups_resource(), "backup",

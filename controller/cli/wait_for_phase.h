@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -46,6 +47,11 @@ struct WaitRequest {
   std::chrono::steady_clock::time_point created;
   std::chrono::nanoseconds timeout{0};  // from the start of the wait
 };
+
+// --timeout's default: as long as the object itself may run (its activeDeadlineSeconds) plus a
+// minute for the controller to start the Job before the deadline's clock runs and to write the
+// outcome after it, so a long run is never cut short by a default the user did not choose.
+std::chrono::nanoseconds default_wait_timeout(int64_t active_deadline_seconds);
 
 // Returns the exit code (exit_codes.h); prints progress on `out`, failures on `err`.
 int wait_for_phase(kube::Client& client, const WaitRequest& request, std::ostream& out,
