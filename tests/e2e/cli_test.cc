@@ -259,6 +259,16 @@ TEST_F(CliE2E, UsageErrorsAndHelpThroughKubectl) {
   EXPECT_EQ(help.exit_code, 0) << help.describe();
   EXPECT_NE(help.out.find("Exit codes:"), std::string::npos);
   EXPECT_EQ(help.err, "");
+
+  CommandResult restore = cellar({"restore", "shop-now"});
+  EXPECT_EQ(restore.exit_code, 1) << restore.describe();
+  EXPECT_TRUE(restore.err.starts_with("error: required flag --to-database not set\n"))
+      << restore.describe();
+
+  CommandResult restore_help = cellar({"restore", "--help"});
+  EXPECT_EQ(restore_help.exit_code, 0) << restore_help.describe();
+  EXPECT_NE(restore_help.out.find("kubectl cellar restore BACKUP --to-database NAME"),
+            std::string::npos);
 }
 
 }  // namespace
