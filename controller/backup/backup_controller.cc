@@ -28,10 +28,7 @@ BackupController::BackupController(kube::Client& client, kube::EventRecorder& ev
       pods_(client, kube::resources::pods(), selected(options_.ns, kBackupLabel),
             [](const kube::json& j) { return std::optional<PodView>(parse_pod(j)); }),
       reconciler_(client, events, {backups_, jobs_, pods_}, options_.job) {
-  pods_.add_index(kPodsByJob, [](const PodView& p) {
-    return p.job_name.empty() ? std::vector<std::string>{}
-                              : std::vector<std::string>{p.meta.ns + "/" + p.job_name};
-  });
+  index_pods_by_job(pods_);
   auto enqueue = [this](const api::Backup& b) { queue_.add(b.meta.key()); };
   backups_.on_add(enqueue);
   backups_.on_update([enqueue](const api::Backup&, const api::Backup& now) { enqueue(now); });

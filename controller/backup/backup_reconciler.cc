@@ -14,8 +14,7 @@ using json = nlohmann::json;
 namespace {
 
 bool owned_by(const api::ObjectMeta& meta, const api::Backup& backup) {
-  const api::OwnerReference* ref = meta.controller_ref();
-  return ref && ref->uid == backup.meta.uid;
+  return controlled_by(meta, backup.meta.uid);
 }
 
 std::string now_rfc3339() {
@@ -232,23 +231,12 @@ kube::Status BackupReconciler::report_cleanup_failure(const api::Backup& backup,
 kube::Result<std::optional<JobView>> BackupReconciler::find_job(const api::Backup& backup,
                                                                 const std::string& name,
                                                                 bool expect_it) {
-  if (auto cached = caches_.jobs.get(backup.meta.ns + "/" + name)) return {std::move(cached)};
-  if (!expect_it) return {std::optional<JobView>{}};
-  auto live = client_.get(kube::resources::jobs(), backup.meta.ns, name);
-  if (live.ok()) return {std::optional<JobView>{parse_job(*live)}};
-  if (kube::is_not_found(live.error())) return {std::optional<JobView>{}};
-  return live.error();
+  return backup::find_job(client_, caches_.jobs, backup.meta.ns, name, expect_it);
 }
 
 std::optional<PodView> BackupReconciler::newest_pod(const std::string& ns,
                                                     const std::string& job_name) const {
-  auto pods = caches_.pods.by_index(kPodsByJob, ns + "/" + job_name);
-  if (pods.empty()) return std::nullopt;
-  // RFC 3339 in UTC sorts as text; the name breaks ties between Pods made the same second.
-  return *std::max_element(pods.begin(), pods.end(), [](const PodView& a, const PodView& b) {
-    return std::tie(a.meta.creation_timestamp, a.meta.name) <
-           std::tie(b.meta.creation_timestamp, b.meta.name);
-  });
+  return backup::newest_pod(caches_.pods, ns, job_name);
 }
 
 kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& backup) {
@@ -269,18 +257,9 @@ kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& back
     }
   }
   if (const auto& pvc = backup.spec.storage.persistent_volume_claim) {
-    const std::string& ns = backup.meta.ns;
-    auto claim = client_.get(kube::resources::persistentvolumeclaims(), ns, pvc->claim_name);
-    if (!claim.ok()) {
-      if (kube::is_permanent(claim.error()) && !kube::is_not_found(claim.error())) {
-        return "Could not read PersistentVolumeClaim \"" + pvc->claim_name +
-               "\": " + claim.error().message;
-      }
-      if (!kube::is_not_found(claim.error())) return claim.error();
-      return std::string("PersistentVolumeClaim \"" + pvc->claim_name +
-                         "\" not found in namespace \"" + ns +
-                         "\": create it, or fix spec.storage.persistentVolumeClaim.claimName");
-    }
+    blocker = claim_blocker(client_, backup.meta.ns, pvc->claim_name,
+                            "spec.storage.persistentVolumeClaim.claimName");
+    if (!blocker.ok() || !blocker->empty()) return blocker;
   }
   return std::string{};
 }
@@ -290,23 +269,7 @@ kube::Result<std::string> BackupReconciler::secret_blocker(const std::string& ns
                                                            const std::vector<std::string>& keys,
                                                            const std::string& field,
                                                            bool ref_names_key) {
-  auto secret = client_.get(kube::resources::secrets(), ns, name);
-  if (!secret.ok()) {
-    if (kube::is_permanent(secret.error()) && !kube::is_not_found(secret.error())) {
-      return "Could not read Secret \"" + name + "\": " + secret.error().message;
-    }
-    if (!kube::is_not_found(secret.error())) return secret.error();
-    return std::string("Secret \"" + name + "\" not found in namespace \"" + ns +
-                       "\": create it, or fix " + field + ".name");
-  }
-  const json& data = (*secret)["data"];
-  for (const std::string& key : keys) {
-    if (!data.is_object() || !data.contains(key)) {
-      return std::string("Secret \"" + name + "\" has no key \"" + key + "\": add it" +
-                         (ref_names_key ? ", or fix " + field + ".key" : std::string()));
-    }
-  }
-  return std::string{};
+  return backup::secret_blocker(client_, ns, name, keys, field, ref_names_key);
 }
 
 kube::Result<bool> BackupReconciler::create_job(const api::Backup& backup, const json& job) {
@@ -321,12 +284,7 @@ kube::Result<bool> BackupReconciler::create_job(const api::Backup& backup, const
 }
 
 kube::Status BackupReconciler::delete_job(const std::string& ns, const std::string& name) {
-  kube::DeleteOptions options;
-  // Background: the Job goes now and its Pods after it, which stops the dump at once.
-  options.propagation_policy = "Background";
-  auto deleted = client_.remove(kube::resources::jobs(), ns, name, options);
-  if (deleted.ok() || kube::is_not_found(deleted.error())) return kube::ok_status();
-  return deleted.error();
+  return backup::delete_job(client_, ns, name);
 }
 
 kube::Status BackupReconciler::write_status(const api::Backup& backup,

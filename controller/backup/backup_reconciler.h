@@ -9,6 +9,7 @@
 #include <string>
 
 #include "controller/api/backup.h"
+#include "controller/backup/job_lookup.h"
 #include "controller/backup/job_template.h"
 #include "controller/backup/job_view.h"
 #include "controller/backup/status_transition.h"
@@ -18,9 +19,6 @@
 #include "controller/kube/reconcile_loop.h"
 
 namespace cellar::backup {
-
-// Index of the Pod cache: "namespace/job-name" of the Job that made each Pod.
-inline constexpr const char* kPodsByJob = "job";
 
 kube::Resource backups_resource();
 

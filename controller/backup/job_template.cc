@@ -103,47 +103,33 @@ void add_s3_connection(const api::S3Storage& s3, json& envs, json& mounts, json&
   }
 }
 
-json make_dump_job(const api::Backup& backup, const JobOptions& options) {
-  const auto& spec = backup.spec;
-  const auto& db = spec.database;
+json database_env(const api::DatabaseSpec& db) {
   json envs = json::array({
       env("PGHOST", db.host),
       env("PGPORT", std::to_string(db.port)),
       env("PGDATABASE", db.name),
       env("PGUSER", db.user),
-      {{"name", "PGPASSWORD"},
-       {"valueFrom",
-        {{"secretKeyRef",
-          {{"name", db.password_secret_ref.name}, {"key", db.password_secret_ref.key}}}}}},
+      secret_env("PGPASSWORD", db.password_secret_ref.name, db.password_secret_ref.key, false),
   });
   if (!db.ssl_mode.empty()) envs.push_back(env("PGSSLMODE", db.ssl_mode));
-  json mounts = json::array();
-  json volumes = json::array();
-  if (const auto& s3 = spec.storage.s3) {
-    envs.push_back(env("CELLAR_S3_BUCKET", s3->bucket));
-    envs.push_back(env("CELLAR_S3_KEY", dump_object_key(backup)));
-    add_s3_connection(*s3, envs, mounts, volumes);
-  } else if (const auto& pvc = spec.storage.persistent_volume_claim) {
-    envs.push_back(env("CELLAR_OUTPUT", dump_container_path(backup)));
-    mounts.push_back({{"name", "backup"}, {"mountPath", kVolumeMountPath}});
-    volumes.push_back(
-        {{"name", "backup"}, {"persistentVolumeClaim", {{"claimName", pvc->claim_name}}}});
-  }
+  return envs;
+}
+
+json make_agent_job(const AgentJob& spec, const JobOptions& options) {
+  json labels = spec.labels;
+  labels["app.kubernetes.io/name"] = "cellar-agent";
+  labels["app.kubernetes.io/managed-by"] = "cellar";
+  json mounts = spec.mounts;
+  json volumes = spec.volumes;
+  // The root is read-only; pg_dump, pg_restore and psql may still want a scratch folder.
   mounts.push_back({{"name", "tmp"}, {"mountPath", "/tmp"}});
   volumes.push_back({{"name", "tmp"}, {"emptyDir", json::object()}});
-  envs.push_back(env("CELLAR_FORMAT", spec.format == api::DumpFormat::kPlain ? "plain" : "custom"));
-  if (spec.compression_level) {
-    envs.push_back(env("CELLAR_COMPRESSION", std::to_string(*spec.compression_level)));
-  }
+  json envs = spec.env;
   envs.push_back(env("CELLAR_TERMINATION_MESSAGE_PATH", kTerminationMessagePath));
-
-  const json labels = {{kBackupLabel, kube::label_value_for(backup.meta.name)},
-                       {"app.kubernetes.io/name", "cellar-agent"},
-                       {"app.kubernetes.io/managed-by", "cellar"}};
   json container = {
-      {"name", "dump"},
+      {"name", spec.container},
       {"image", options.agent_image},
-      {"args", {"dump"}},
+      {"args", spec.args},
       {"env", envs},
       {"terminationMessagePath", kTerminationMessagePath},
       // The agent writes its result there; if it dies before it can, the log tail says why.
@@ -151,18 +137,17 @@ json make_dump_job(const api::Backup& backup, const JobOptions& options) {
       {"securityContext", container_security_context()},
       {"volumeMounts", mounts},
   };
-
   return {{"apiVersion", "batch/v1"},
           {"kind", "Job"},
           {"metadata",
-           {{"name", job_name_for(backup.meta.name)},
-            {"namespace", backup.meta.ns},
+           {{"name", spec.name},
+            {"namespace", spec.owner.ns},
             {"labels", labels},
             {"ownerReferences",
              {{{"apiVersion", api::kApiVersion},
-               {"kind", "Backup"},
-               {"name", backup.meta.name},
-               {"uid", backup.meta.uid},
+               {"kind", spec.owner_kind},
+               {"name", spec.owner.name},
+               {"uid", spec.owner.uid},
                {"controller", true},
                {"blockOwnerDeletion", true}}}}}},
           {"spec",
@@ -177,6 +162,36 @@ json make_dump_job(const api::Backup& backup, const JobOptions& options) {
                 {"securityContext", pod_security_context()},
                 {"containers", {container}},
                 {"volumes", volumes}}}}}}}};
+}
+
+json make_dump_job(const api::Backup& backup, const JobOptions& options) {
+  const auto& spec = backup.spec;
+  AgentJob job;
+  job.name = job_name_for(backup.meta.name);
+  job.owner = backup.meta;
+  job.owner_kind = "Backup";
+  job.labels = {{kBackupLabel, kube::label_value_for(backup.meta.name)}};
+  job.container = "dump";
+  job.args = {"dump"};
+  job.env = database_env(spec.database);
+  if (const auto& s3 = spec.storage.s3) {
+    job.env.push_back(env("CELLAR_S3_BUCKET", s3->bucket));
+    job.env.push_back(env("CELLAR_S3_KEY", dump_object_key(backup)));
+    add_s3_connection(*s3, job.env, job.mounts, job.volumes);
+  } else if (const auto& pvc = spec.storage.persistent_volume_claim) {
+    job.env.push_back(env("CELLAR_OUTPUT", dump_container_path(backup)));
+    job.mounts.push_back({{"name", "backup"}, {"mountPath", kVolumeMountPath}});
+    job.volumes.push_back(
+        {{"name", "backup"}, {"persistentVolumeClaim", {{"claimName", pvc->claim_name}}}});
+  }
+  job.env.push_back(
+      env("CELLAR_FORMAT", spec.format == api::DumpFormat::kPlain ? "plain" : "custom"));
+  if (spec.compression_level) {
+    job.env.push_back(env("CELLAR_COMPRESSION", std::to_string(*spec.compression_level)));
+  }
+  job.backoff_limit = spec.backoff_limit;
+  job.active_deadline_seconds = spec.active_deadline_seconds;
+  return make_agent_job(job, options);
 }
 
 }  // namespace cellar::backup

@@ -50,6 +50,30 @@ std::string dump_location(const api::Backup& backup);
 void add_s3_connection(const api::S3Storage& s3, nlohmann::json& envs, nlohmann::json& mounts,
                        nlohmann::json& volumes);
 
+// The libpq variables for `db`: PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE, and PGPASSWORD
+// through secretKeyRef, so the password is never in the Job's spec.
+nlohmann::json database_env(const api::DatabaseSpec& db);
+
+// One Job that runs cellar-agent for a Cellar resource: what differs between them.
+struct AgentJob {
+  std::string name;
+  api::ObjectMeta owner;   // the resource the Job belongs to (namespace, name, uid)
+  std::string owner_kind;  // "Backup", "Restore"
+  nlohmann::json labels = nlohmann::json::object();  // on the Job and its Pods
+  std::string container;                             // the container's name
+  nlohmann::json args = nlohmann::json::array();
+  nlohmann::json env = nlohmann::json::array();
+  nlohmann::json mounts = nlohmann::json::array();
+  nlohmann::json volumes = nlohmann::json::array();
+  int backoff_limit = 0;
+  int64_t active_deadline_seconds = 3600;
+};
+
+// The Job for `job`, as the Job contract fixes every Cellar Job: owned by its resource
+// (controller: true), restartPolicy Never, a hardened pod with a read-only root and a /tmp
+// scratch folder, no service account token, and the agent's result in its termination message.
+nlohmann::json make_agent_job(const AgentJob& job, const JobOptions& options);
+
 // The Job for a Backup whose spec has no errors.
 nlohmann::json make_dump_job(const api::Backup& backup, const JobOptions& options);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "controller/api/phase_status.h"
 #include "controller/api/timestamps.h"
 #include "controller/backup/byte_size.h"
 #include "controller/backup/job_template.h"
@@ -13,64 +14,17 @@ namespace {
 
 using api::Phase;
 
-// Status messages are read in `kubectl get -o wide` and in events: long enough for a server's
-// error, short enough to stay readable.
-constexpr size_t kMaxMessage = 1024;
-
-std::string cap(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  if (text.size() > kMaxMessage) text = text.substr(0, kMaxMessage - 3) + "...";
-  return text;
-}
-
 std::string join(const std::vector<std::string>& parts, const char* sep) {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
   return out;
 }
 
-std::string first_set(std::initializer_list<std::string> values) {
-  for (const auto& v : values) {
-    if (!v.empty()) return v;
-  }
-  return {};
-}
-
-// The conditions readers rely on: Ready for people and Argo CD; Reconciling and Stalled, which
-// kstatus (Flux) reads, present only while they are true, as its conventions ask.
-void set_conditions(api::BackupStatus& s, int64_t generation, const std::string& now) {
-  const bool done = s.phase == Phase::kCompleted;
-  api::set_condition(s.conditions,
-                     {"Ready", done ? "True" : "False", generation, "",
-                      s.phase == Phase::kNone ? "Pending" : api::to_string(s.phase), s.message},
-                     now);
-  auto drop = [&](const char* type) {
-    std::erase_if(s.conditions, [&](const api::Condition& c) { return c.type == type; });
-  };
-  if (s.phase == Phase::kPending || s.phase == Phase::kInProgress) {
-    api::set_condition(s.conditions,
-                       {"Reconciling", "True", generation, "", api::to_string(s.phase), s.message},
-                       now);
-  } else {
-    drop("Reconciling");
-  }
-  if (s.phase == Phase::kFailed) {
-    api::set_condition(s.conditions, {"Stalled", "True", generation, "", "Failed", s.message}, now);
-  } else {
-    drop("Stalled");
-  }
-}
+using api::first_non_empty;
 
 void finish(api::BackupStatus& s, Phase phase, std::string message, const Observation& o,
             const std::string& completion_time) {
-  s.phase = phase;
-  s.message = cap(std::move(message));
-  if (s.completion_time.empty()) s.completion_time = first_set({completion_time, o.now});
-  if (!s.start_time.empty() && !s.duration_seconds) {
-    if (auto d = api::seconds_between(s.start_time, s.completion_time)) {
-      s.duration_seconds = std::max<int64_t>(0, *d);
-    }
-  }
+  api::finish_status(s, phase, std::move(message), completion_time, o.now);
 }
 
 std::string failure_message(const Observation& o, const AgentResult& agent) {
@@ -82,9 +36,9 @@ std::string failure_message(const Observation& o, const AgentResult& agent) {
   }
   if (!agent.error.empty()) return agent.error;
   if (o.pod && !o.pod->termination_message.empty()) {
-    return first_set({job.finished_reason, "Failed"}) + ": " + o.pod->termination_message;
+    return first_non_empty({job.finished_reason, "Failed"}) + ": " + o.pod->termination_message;
   }
-  return first_set({job.finished_reason, "Failed"}) + ": the dump failed " +
+  return first_non_empty({job.finished_reason, "Failed"}) + ": the dump failed " +
          std::to_string(std::max(job.failed, 1)) + " time(s) with spec.backoffLimit " +
          std::to_string(spec.backoff_limit) + "; see `kubectl logs job/" + o.job->meta.name + "`";
 }
@@ -92,7 +46,7 @@ std::string failure_message(const Observation& o, const AgentResult& agent) {
 void complete(api::BackupStatus& s, const Observation& o, const AgentResult& agent) {
   const JobView& job = *o.job;
   if (s.start_time.empty()) {
-    s.start_time = first_set({o.pod ? o.pod->started_at : "", job.start_time, o.now});
+    s.start_time = first_non_empty({o.pod ? o.pod->started_at : "", job.start_time, o.now});
   }
   s.location = o.location;
   s.size_bytes = agent.bytes;
@@ -114,7 +68,7 @@ void complete(api::BackupStatus& s, const Observation& o, const AgentResult& age
         s.location;
   }
   finish(s, Phase::kCompleted, message, o,
-         first_set({job.completion_time, o.pod ? o.pod->finished_at : ""}));
+         first_non_empty({job.completion_time, o.pod ? o.pod->finished_at : ""}));
 }
 
 Event transition_event(const api::BackupStatus& s, const Observation& o) {
@@ -205,51 +159,42 @@ Decision decide(const Observation& o) {
     const JobView& job = *o.job;
     s.job_name = job.meta.name;
     const AgentResult agent = parse_agent_result(o.pod ? o.pod->termination_message : "");
-    const bool pod_ended = o.pod && o.pod->exit_code.has_value();
-    if (!job.finished.empty() && !pod_ended && job.finished_reason != "DeadlineExceeded") {
-      const auto since =
-          api::seconds_between(first_set({job.finished_time, job.completion_time, o.now}), o.now);
-      if (since && *since < kPodResultWait.count()) {
+    const JobProgress progress = job_progress(job, o.pod, before, o.now);
+    switch (progress.stage) {
+      case JobStage::kAwaitResult:
+      case JobStage::kStarting:
         d.status = b.status;
-        d.requeue_after = std::chrono::seconds(1);
+        d.requeue_after = progress.requeue_after;
         return d;
-      }
-    }
-    if (job.finished == "Complete") {
-      complete(s, o, agent);
-    } else if (job.finished == "Failed") {
-      if (s.start_time.empty()) s.start_time = job.start_time;
-      finish(s, Phase::kFailed, failure_message(o, agent), o,
-             first_set({job.completion_time, o.pod ? o.pod->finished_at : ""}));
-    } else if ((o.pod && o.pod->running) || before == Phase::kInProgress) {
-      // Once started, a backup stays InProgress through retries until the Job settles.
-      s.phase = Phase::kInProgress;
-      if (s.start_time.empty()) {
-        s.start_time = first_set({o.pod ? o.pod->started_at : "", job.start_time, o.now});
-      }
-      s.message = "Dumping database " + b.spec.database.name + " from " + b.spec.database.host +
-                  ":" + std::to_string(b.spec.database.port);
-      if (job.failed > 0) {
-        s.message += " (attempt " + std::to_string(job.failed + 1) + " of " +
-                     std::to_string(b.spec.backoff_limit + 1) + ")";
-      }
-    } else {
-      const bool says_why = o.pod && !o.pod->waiting_reason.empty();
-      const auto age = api::seconds_between(job.meta.creation_timestamp, o.now);
-      if (before == Phase::kNone && !says_why && age && *age < kPendingGrace.count()) {
-        d.status = b.status;
-        d.requeue_after = kPendingGrace - std::chrono::seconds(std::max<int64_t>(0, *age));
-        return d;
-      }
-      s.phase = Phase::kPending;
-      s.message = says_why
-                      ? cap("Job " + job.meta.name + " is waiting: " + o.pod->waiting_reason +
-                            (o.pod->waiting_message.empty() ? "" : ": " + o.pod->waiting_message))
-                      : "Created Job " + job.meta.name + "; waiting for it to start";
+      case JobStage::kSucceeded:
+        complete(s, o, agent);
+        break;
+      case JobStage::kFailed:
+        if (s.start_time.empty()) s.start_time = job.start_time;
+        finish(s, Phase::kFailed, failure_message(o, agent), o,
+               first_non_empty({job.completion_time, o.pod ? o.pod->finished_at : ""}));
+        break;
+      case JobStage::kRunning:
+        // Once started, a backup stays InProgress through retries until the Job settles.
+        s.phase = Phase::kInProgress;
+        if (s.start_time.empty()) {
+          s.start_time = first_non_empty({o.pod ? o.pod->started_at : "", job.start_time, o.now});
+        }
+        s.message = "Dumping database " + b.spec.database.name + " from " + b.spec.database.host +
+                    ":" + std::to_string(b.spec.database.port);
+        if (job.failed > 0) {
+          s.message += " (attempt " + std::to_string(job.failed + 1) + " of " +
+                       std::to_string(b.spec.backoff_limit + 1) + ")";
+        }
+        break;
+      case JobStage::kPending:
+        s.phase = Phase::kPending;
+        s.message = progress.waiting;
+        break;
     }
   }
 
-  set_conditions(s, b.meta.generation, o.now);
+  api::set_phase_conditions(s.conditions, s.phase, s.message, b.meta.generation, o.now);
   if (s.phase != before) {
     if (Event e = transition_event(s, o); !e.reason.empty()) d.events.push_back(e);
   }

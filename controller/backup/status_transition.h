@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "controller/api/backup.h"
+#include "controller/backup/job_progress.h"
 #include "controller/backup/job_view.h"
 #include "controller/kube/event.h"
 
@@ -46,16 +47,6 @@ struct Decision {
   // Look again after this long even if nothing changes.
   std::optional<std::chrono::seconds> requeue_after;
 };
-
-// How long a new Job may take to start before its Backup is shown Pending. A Job that starts
-// within it goes straight to InProgress: one status write fewer per Backup, and no Pending that
-// nobody could have seen. A Pod that reports why it waits is shown at once.
-inline constexpr std::chrono::seconds kPendingGrace{5};
-
-// How long a finished Job's Pod may take to report its container's end. The Pod's status comes
-// on another watch than the Job's and may arrive second; without it the agent's result (size,
-// checksum, error) would be lost for good, since the phase it settles is terminal.
-inline constexpr std::chrono::seconds kPodResultWait{10};
 
 Decision decide(const Observation& observation);
 

@@ -1,5 +1,5 @@
-// cellar-controller: wires flags, configuration, the client and the Backup and BackupSchedule
-// controllers, then waits for SIGTERM or SIGINT.
+// cellar-controller: wires flags, configuration, the client and the Backup, BackupSchedule and
+// Restore controllers, then waits for SIGTERM or SIGINT.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -12,6 +12,7 @@
 #include "controller/kube/config.h"
 #include "controller/kube/events.h"
 #include "controller/logging.h"
+#include "controller/restore/restore_controller.h"
 #include "controller/schedule/schedule_controller.h"
 
 namespace {
@@ -132,13 +133,19 @@ int main(int argc, char** argv) {
   schedule_options.ns = flags.ns;
   cellar::schedule::ScheduleController schedules(client, events, backups.backups(),
                                                  schedule_options);
+  cellar::restore::RestoreControllerOptions restore_options;
+  restore_options.ns = flags.ns;
+  restore_options.job = options.job;
+  cellar::restore::RestoreController restores(client, events, backups.backups(), restore_options);
   spdlog::info("cellar-controller starting: server {}, namespace {}, agent image {}",
                config->server, flags.ns.empty() ? "(all)" : flags.ns, flags.agent_image);
   const auto sync_timeout = std::chrono::minutes(2);
-  if (!backups.start(sync_timeout) || !schedules.start(sync_timeout)) {
+  if (!backups.start(sync_timeout) || !schedules.start(sync_timeout) ||
+      !restores.start(sync_timeout)) {
     spdlog::error(
         "caches did not sync within 2 minutes; is the API server reachable and are "
         "the CRDs applied (kubectl apply -f crds/)?");
+    restores.stop();
     schedules.stop();
     backups.stop();
     return 1;
@@ -148,6 +155,7 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("cellar-controller stopping on {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  restores.stop();
   schedules.stop();
   backups.stop();
   return 0;

@@ -1,0 +1,87 @@
+#include "controller/backup/job_lookup.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace cellar::backup {
+
+void index_pods_by_job(kube::Informer<PodView>& pods) {
+  pods.add_index(kPodsByJob, [](const PodView& p) {
+    return p.job_name.empty() ? std::vector<std::string>{}
+                              : std::vector<std::string>{p.meta.ns + "/" + p.job_name};
+  });
+}
+
+bool controlled_by(const api::ObjectMeta& meta, const std::string& uid) {
+  const api::OwnerReference* ref = meta.controller_ref();
+  return ref && ref->uid == uid;
+}
+
+kube::Result<std::optional<JobView>> find_job(kube::Client& client,
+                                              const kube::Informer<JobView>& jobs,
+                                              const std::string& ns, const std::string& name,
+                                              bool expect_it) {
+  if (auto cached = jobs.get(ns + "/" + name)) return {std::move(cached)};
+  if (!expect_it) return {std::optional<JobView>{}};
+  auto live = client.get(kube::resources::jobs(), ns, name);
+  if (live.ok()) return {std::optional<JobView>{parse_job(*live)}};
+  if (kube::is_not_found(live.error())) return {std::optional<JobView>{}};
+  return live.error();
+}
+
+std::optional<PodView> newest_pod(const kube::Informer<PodView>& pods, const std::string& ns,
+                                  const std::string& job_name) {
+  auto found = pods.by_index(kPodsByJob, ns + "/" + job_name);
+  if (found.empty()) return std::nullopt;
+  // RFC 3339 in UTC sorts as text; the name breaks ties between Pods made the same second.
+  return *std::max_element(found.begin(), found.end(), [](const PodView& a, const PodView& b) {
+    return std::tie(a.meta.creation_timestamp, a.meta.name) <
+           std::tie(b.meta.creation_timestamp, b.meta.name);
+  });
+}
+
+kube::Status delete_job(kube::Client& client, const std::string& ns, const std::string& name) {
+  kube::DeleteOptions options;
+  // Background: the Job goes now and its Pods after it, which stops the agent at once.
+  options.propagation_policy = "Background";
+  auto deleted = client.remove(kube::resources::jobs(), ns, name, options);
+  if (deleted.ok() || kube::is_not_found(deleted.error())) return kube::ok_status();
+  return deleted.error();
+}
+
+kube::Result<std::string> secret_blocker(kube::Client& client, const std::string& ns,
+                                         const std::string& name,
+                                         const std::vector<std::string>& keys,
+                                         const std::string& field, bool ref_names_key) {
+  auto secret = client.get(kube::resources::secrets(), ns, name);
+  if (!secret.ok()) {
+    if (kube::is_permanent(secret.error()) && !kube::is_not_found(secret.error())) {
+      return "Could not read Secret \"" + name + "\": " + secret.error().message;
+    }
+    if (!kube::is_not_found(secret.error())) return secret.error();
+    return std::string("Secret \"" + name + "\" not found in namespace \"" + ns +
+                       "\": create it, or fix " + field + ".name");
+  }
+  const nlohmann::json& data = (*secret)["data"];
+  for (const std::string& key : keys) {
+    if (!data.is_object() || !data.contains(key)) {
+      return std::string("Secret \"" + name + "\" has no key \"" + key + "\": add it" +
+                         (ref_names_key ? ", or fix " + field + ".key" : std::string()));
+    }
+  }
+  return std::string{};
+}
+
+kube::Result<std::string> claim_blocker(kube::Client& client, const std::string& ns,
+                                        const std::string& claim, const std::string& field) {
+  auto found = client.get(kube::resources::persistentvolumeclaims(), ns, claim);
+  if (found.ok()) return std::string{};
+  if (kube::is_permanent(found.error()) && !kube::is_not_found(found.error())) {
+    return "Could not read PersistentVolumeClaim \"" + claim + "\": " + found.error().message;
+  }
+  if (!kube::is_not_found(found.error())) return found.error();
+  return std::string("PersistentVolumeClaim \"" + claim + "\" not found in namespace \"" + ns +
+                     "\": create it, or fix " + field);
+}
+
+}  // namespace cellar::backup

@@ -1,0 +1,51 @@
+// The Restore controller: an informer on Restores and on the Jobs and Pods labelled
+// cellar.dev/restore, the Backup controller's Backup cache (shared: each Backup is cached once),
+// a work queue of Restore keys, and workers that run the reconciler. A Job maps back to its
+// Restore through its ownerReference, a Pod through its Job.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "controller/kube/workqueue.h"
+#include "controller/restore/restore_reconciler.h"
+
+namespace cellar::restore {
+
+struct RestoreControllerOptions {
+  std::string ns;  // empty: every namespace
+  int workers = 2;
+  backup::JobOptions job;
+};
+
+class RestoreController {
+ public:
+  RestoreController(kube::Client& client, kube::EventRecorder& events,
+                    const kube::Informer<api::Backup>& backups, RestoreControllerOptions options);
+  RestoreController(const RestoreController&) = delete;
+  RestoreController& operator=(const RestoreController&) = delete;
+  ~RestoreController();
+
+  // Starts its informers, waits for them and the Backup informer (started by its owner) to sync
+  // (false on timeout), then starts the workers.
+  bool start(std::chrono::milliseconds sync_timeout);
+  void stop();
+
+ private:
+  void work();
+  void enqueue_restore_of(const api::ObjectMeta& job);
+
+  RestoreControllerOptions options_;
+  kube::Informer<api::Restore> restores_;
+  const kube::Informer<api::Backup>& backups_;
+  kube::Informer<backup::JobView> jobs_;
+  kube::Informer<backup::PodView> pods_;
+  kube::WorkQueue queue_;
+  RestoreReconciler reconciler_;
+  std::vector<std::thread> workers_;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace cellar::restore
