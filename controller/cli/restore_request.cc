@@ -2,6 +2,7 @@
 
 #include "controller/api/restore.h"
 #include "controller/kube/names.h"
+#include "controller/restore/restore_job.h"
 
 namespace cellar::cli {
 
@@ -11,25 +12,19 @@ namespace {
 constexpr size_t kGenerateNameKept = 58;
 constexpr const char* kRestoreSuffix = "-restore-";
 
-std::string quoted(const std::string& text) {
-  return "\"" + text + "\"";
-}
-
 }  // namespace
 
 std::optional<std::string> unrestorable(const api::Backup& backup, const RestoreOptions& options) {
-  const std::string name = "backup " + quoted(backup.meta.name);
+  api::Restore restore = api::parse_restore(make_restore(backup, options));
+  restore.meta.ns = backup.meta.ns;
+  std::string why = restore::backup_problem(restore, &backup);
+  if (why.empty()) return std::nullopt;
   const api::Phase phase = backup.status.phase;
-  if (phase != api::Phase::kCompleted) {
-    std::string state = phase == api::Phase::kNone ? "has no phase yet"
-                                                   : std::string("is ") + api::to_string(phase);
-    if (!backup.status.message.empty()) state += " (" + backup.status.message + ")";
-    return name + " " + state + ": only a Completed backup can be restored";
+  if (api::is_terminal(phase) && phase != api::Phase::kCompleted &&
+      !backup.status.message.empty()) {
+    why += " (status.message: " + backup.status.message + ")";
   }
-  if (options.clean && backup.spec.format == api::DumpFormat::kPlain) {
-    return name + " is a plain-format dump: --clean needs a custom-format one";
-  }
-  return std::nullopt;
+  return why;
 }
 
 std::string restore_generate_name(const std::string& backup) {

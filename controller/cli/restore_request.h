@@ -11,10 +11,12 @@
 
 namespace cellar::cli {
 
-// Why `backup` cannot be restored as asked, in one sentence (without "error: "); nullopt when it
-// can. The controller refuses the same Restores; the plugin says so before creating one, and
-// without leaving a Failed Restore behind. Only a Completed Backup has a dump to restore; --clean
-// needs a custom-format dump (pg_restore drops objects, a plain SQL script cannot).
+// Why `backup` cannot be restored as asked (without "error: "); nullopt when it can. This is the
+// controller's own rule (restore::backup_problem: a Backup Completed, not being deleted, with a
+// checksum and a readable location; --clean only of a custom-format dump) and its words, so the
+// plugin refuses exactly what the controller would, only sooner and without leaving a Failed
+// Restore behind. A Backup that ended Failed or Cancelled adds its own status.message: why there
+// is nothing to restore.
 std::optional<std::string> unrestorable(const api::Backup& backup, const RestoreOptions& options);
 
 // "<backup>-restore-": the Restore's generateName. The server cuts a generateName to 58

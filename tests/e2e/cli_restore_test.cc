@@ -127,8 +127,10 @@ TEST_F(CliRestoreE2E, AFailedBackupIsRefusedWithItsPhaseAndMessage) {
       cellar({"restore", "shop-bad", "--to-database", "shop_check", "--create", "--wait"});
   EXPECT_EQ(r.exit_code, 1) << r.describe();
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "error: backup \"shop-bad\" is Failed (" + message +
-                       "): only a Completed backup can be restored\n");
+  EXPECT_EQ(r.err,
+            "error: Backup \"shop-bad\" is Failed, not Completed: only a Completed Backup can be "
+            "restored (status.message: " +
+                message + ")\n");
   // Refused before anything was created.
   EXPECT_EQ(kubectl({"get", "restores", "-o", "name"}), "");
 }

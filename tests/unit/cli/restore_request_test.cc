@@ -13,8 +13,12 @@ using api::Phase;
 api::Backup completed_backup(const std::string& name = "shop-nightly-202611280200") {
   api::Backup b;
   b.meta.name = name;
+  b.meta.ns = "shop";
   b.spec.database = {"postgres.shop.svc", 5433, "shop", "app", {"shop-db", "password"}, "require"};
+  b.spec.storage.persistent_volume_claim = api::PvcStorage{"backups", "shop"};
   b.status.phase = Phase::kCompleted;
+  b.status.location = "pvc://backups/shop/" + name + "-0badcafe.dump";
+  b.status.checksum = "sha256:" + std::string(64, 'a');
   return b;
 }
 
@@ -84,25 +88,39 @@ TEST(RestoreRequestTest, GenerateNameKeepsItsSuffixWithinWhatTheServerKeeps) {
             restore_generate_name(std::string(60, 'c') + "2"));
 }
 
-TEST(RestoreRequestTest, OnlyACompletedBackupCanBeRestored) {
+TEST(RestoreRequestTest, OnlyACompletedBackupCanBeRestoredInTheControllersWords) {
   EXPECT_EQ(unrestorable(completed_backup("b"), into("x")), std::nullopt);
 
   api::Backup b = completed_backup("b");
   b.status.phase = Phase::kInProgress;
   EXPECT_EQ(unrestorable(b, into("x")),
-            "backup \"b\" is InProgress: only a Completed backup can be restored");
+            "Backup \"b\" is InProgress, not Completed: only a Completed Backup can be restored; "
+            "create the Restore again once it has completed");
   b.status.phase = Phase::kNone;
   EXPECT_EQ(unrestorable(b, into("x")),
-            "backup \"b\" has no phase yet: only a Completed backup can be restored");
+            "Backup \"b\" is new, not Completed: only a Completed Backup can be restored; create "
+            "the Restore again once it has completed");
+  // A Backup that ended without a dump says why, in its own words.
   b.status.phase = Phase::kFailed;
   b.status.message = "password authentication failed for user \"app\"";
   EXPECT_EQ(unrestorable(b, into("x")),
-            "backup \"b\" is Failed (password authentication failed for user \"app\"): only a "
-            "Completed backup can be restored");
+            "Backup \"b\" is Failed, not Completed: only a Completed Backup can be restored "
+            "(status.message: password authentication failed for user \"app\")");
   b.status.phase = Phase::kCancelled;
   b.status.message.clear();
   EXPECT_EQ(unrestorable(b, into("x")),
-            "backup \"b\" is Cancelled: only a Completed backup can be restored");
+            "Backup \"b\" is Cancelled, not Completed: only a Completed Backup can be restored");
+}
+
+TEST(RestoreRequestTest, ACompletedBackupItsControllerCannotReadIsRefusedToo) {
+  api::Backup b = completed_backup("b");
+  b.meta.being_deleted = true;
+  EXPECT_EQ(unrestorable(b, into("x")),
+            "Backup \"b\" is being deleted; its dump may already be gone");
+  b = completed_backup("b");
+  b.status.checksum.clear();
+  EXPECT_EQ(unrestorable(b, into("x")),
+            "Backup \"b\" has no sha256 checksum in its status, so its dump cannot be verified");
 }
 
 TEST(RestoreRequestTest, CleanNeedsACustomFormatDump) {
@@ -112,7 +130,8 @@ TEST(RestoreRequestTest, CleanNeedsACustomFormatDump) {
   EXPECT_EQ(unrestorable(b, o), std::nullopt);
   b.spec.format = api::DumpFormat::kPlain;
   EXPECT_EQ(unrestorable(b, o),
-            "backup \"b\" is a plain-format dump: --clean needs a custom-format one");
+            "spec.clean needs a custom-format Backup, and Backup \"b\" is a plain SQL dump, which "
+            "cannot drop what it recreates: restore into a new or empty database instead");
   o.clean = false;
   EXPECT_EQ(unrestorable(b, o), std::nullopt);
 }
