@@ -50,7 +50,7 @@ void BackupE2E::TearDown() {
               << "--- backups ---\n"
               << cluster_->kubectl({"get", "backups", "-n", ns_, "-o", "yaml"}).out;
   }
-  unlock_orders();
+  unlock();
   if (controller_) controller_->terminate();
   controller_.reset();
   cluster_.reset();
@@ -177,14 +177,18 @@ void BackupE2E::reset_stats() {
 }
 
 void BackupE2E::lock_orders() {
+  lock_table("shop", "orders");
+}
+
+void BackupE2E::lock_table(const std::string& db, const std::string& table) {
   ChildProcessOptions o;
   o.argv = {"/usr/bin/psql",
             "-d",
-            "shop",
+            db,
             "-v",
             "ON_ERROR_STOP=1",
             "-c",
-            "BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600);"};
+            "BEGIN; LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600);"};
   o.env = pg_->superuser_env();
   o.env.push_back("PGAPPNAME=cellar-test-locker");
   o.stdout_path = pg_->folder() + "/locker.out";
@@ -194,18 +198,18 @@ void BackupE2E::lock_orders() {
   ASSERT_NE(locker_, nullptr) << error;
   // The lock is held once the session waits in pg_sleep.
   for (int i = 0; i < 100; ++i) {
-    if (pg_->psql("shop",
+    if (pg_->psql(db,
                   "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                  "WHERE c.relname = 'orders' AND l.mode = 'AccessExclusiveLock' AND "
-                  "l.granted") == "1") {
+                  "WHERE c.relname = '" +
+                      table + "' AND l.mode = 'AccessExclusiveLock' AND l.granted") == "1") {
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  FAIL() << "the lock on orders was not taken";
+  FAIL() << "the lock on " << table << " was not taken";
 }
 
-void BackupE2E::unlock_orders() {
+void BackupE2E::unlock() {
   if (!locker_) return;
   // The server keeps a backend sleeping in pg_sleep after its client goes: end it there.
   pg_->psql("postgres",

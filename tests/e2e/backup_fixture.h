@@ -50,7 +50,10 @@ class BackupE2E : public ::testing::Test {
   void reset_stats();
   // A connection holding an ACCESS EXCLUSIVE lock on shop.orders, so pg_dump waits.
   void lock_orders();
-  void unlock_orders();
+  // The same on `table` of database `db` (one lock at a time).
+  void lock_table(const std::string& db, const std::string& table);
+  void unlock();
+  void unlock_orders() { unlock(); }
   // The host pid of the running container of Job `job` (the test cluster reports it in the Pod's
   // containerID as cellar://<pid>); 0 when there is none.
   int container_pid(const std::string& job);
