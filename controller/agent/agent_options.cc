@@ -37,13 +37,24 @@ constexpr Setting kSettings[] = {
     {"s3-force-path-style", "CELLAR_S3_FORCE_PATH_STYLE"},
     {"s3-ca-file", "CELLAR_S3_CA_FILE"},
     {"s3-part-size", "CELLAR_S3_PART_SIZE"},
+    {"input", "CELLAR_INPUT"},
+    {"checksum", "CELLAR_CHECKSUM"},
+    {"create-database", "CELLAR_CREATE_DATABASE"},
+    {"clean", "CELLAR_CLEAN"},
+    {"pg-restore", "CELLAR_PG_RESTORE"},
+    {"psql", "CELLAR_PSQL"},
 };
 
 // Flags that may stand alone, meaning "true".
-const std::set<std::string> kSwitches = {"s3-force-path-style"};
+const std::set<std::string> kSwitches = {"s3-force-path-style", "create-database", "clean"};
 
 const std::set<std::string> kDeleteFlags = {"output",    "termination-message-path", "s3-endpoint",
                                             "s3-region", "s3-force-path-style",      "s3-ca-file"};
+
+// Flags that only one command reads; any other flag is shared by dump and restore.
+const std::set<std::string> kDumpOnlyFlags = {"output", "compression", "pg-dump", "s3-part-size"};
+const std::set<std::string> kRestoreOnlyFlags = {"input", "checksum",   "create-database",
+                                                 "clean", "pg-restore", "psql"};
 
 constexpr uint64_t kMiB = 1024 * 1024;
 
@@ -112,6 +123,10 @@ std::optional<std::string> read_arguments(const std::vector<std::string>& argv,
     if (raw->name == "delete" && kDeleteFlags.count(name) == 0) {
       return "flag --" + name + " does not apply to delete";
     }
+    if ((raw->name == "dump" && kRestoreOnlyFlags.count(name) != 0) ||
+        (raw->name == "restore" && kDumpOnlyFlags.count(name) != 0)) {
+      return "flag --" + name + " does not apply to " + raw->name;
+    }
     if (!value && kSwitches.count(name) != 0) value = "true";
     if (!value) {
       if (i + 1 >= argv.size()) return "flag --" + name + " needs a value";
@@ -122,15 +137,18 @@ std::optional<std::string> read_arguments(const std::vector<std::string>& argv,
   return std::nullopt;
 }
 
-std::optional<std::string> check_location(const std::string& location) {
+// `role` is "output" or "input", and names the setting too (CELLAR_OUTPUT, --output).
+std::optional<std::string> check_location(const std::string& location,
+                                          const std::string& role = "output") {
   if (location.empty()) {
-    return "no output location: set CELLAR_OUTPUT or --output";
+    std::string upper = role == "input" ? "INPUT" : "OUTPUT";
+    return "no " + role + " location: set CELLAR_" + upper + " or --" + role;
   }
   if (location.front() != '/') {
-    return "the output location must be an absolute path, got " + quoted(location);
+    return "the " + role + " location must be an absolute path, got " + quoted(location);
   }
   if (location.back() == '/') {
-    return "the output location must name a file, not a folder, got " + quoted(location);
+    return "the " + role + " location must name a file, not a folder, got " + quoted(location);
   }
   return std::nullopt;
 }
@@ -219,6 +237,32 @@ std::optional<std::string> read_s3_destination(const RawCommand& raw, const Envi
   return std::nullopt;
 }
 
+// The target (or source) database, shared by dump and restore.
+std::optional<std::string> read_connection(const RawCommand& raw, ConnectionSettings* connection) {
+  std::string timeout = value_or(raw, "connect-timeout", "10");
+  auto seconds = parse_int(timeout, 1, 3600);
+  if (!seconds) {
+    return "the connect timeout must be a whole number of seconds from 1 to 3600, got " +
+           quoted(timeout);
+  }
+  connection->connect_timeout_seconds = *seconds;
+  connection->host = value_or(raw, "host", "");
+  connection->port = value_or(raw, "port", "");
+  connection->database = value_or(raw, "database", "");
+  connection->user = value_or(raw, "user", "");
+  connection->sslmode = value_or(raw, "sslmode", "");
+  if (!connection->port.empty() && !parse_int(connection->port, 1, 65535)) {
+    return "the port must be a number from 1 to 65535, got " + quoted(connection->port);
+  }
+  return std::nullopt;
+}
+
+std::optional<DumpFormat> parse_format(const std::string& text) {
+  if (text == "custom") return DumpFormat::kCustom;
+  if (text == "plain") return DumpFormat::kPlain;
+  return std::nullopt;
+}
+
 ParsedCommand build_dump(const RawCommand& raw, const Environment& env,
                          const std::string& termination_path) {
   auto fail = [&](std::string message) -> ParsedCommand {
@@ -238,13 +282,11 @@ ParsedCommand build_dump(const RawCommand& raw, const Environment& env,
   }
 
   std::string format = value_or(raw, "format", "custom");
-  if (format == "custom") {
-    settings.format = DumpFormat::kCustom;
-  } else if (format == "plain") {
-    settings.format = DumpFormat::kPlain;
-  } else {
+  std::optional<DumpFormat> parsed_format = parse_format(format);
+  if (!parsed_format) {
     return fail("the format must be \"custom\" or \"plain\", got " + quoted(format));
   }
+  settings.format = *parsed_format;
 
   std::string compression = value_or(raw, "compression", "");
   if (!compression.empty()) {
@@ -255,24 +297,80 @@ ParsedCommand build_dump(const RawCommand& raw, const Environment& env,
     }
   }
 
-  std::string timeout = value_or(raw, "connect-timeout", "10");
-  auto seconds = parse_int(timeout, 1, 3600);
-  if (!seconds) {
-    return fail("the connect timeout must be a whole number of seconds from 1 to 3600, got " +
-                quoted(timeout));
+  if (auto error = read_connection(raw, &settings.connection)) return fail(*error);
+  settings.pg_dump = value_or(raw, "pg-dump", "");
+  return AgentCommand{settings};
+}
+
+// "sha256:" and 64 hex digits, returned as the lowercase digits; nullopt when not that.
+std::optional<std::string> parse_checksum(const std::string& text) {
+  const std::string prefix = "sha256:";
+  if (text.rfind(prefix, 0) != 0 || text.size() != prefix.size() + 64) return std::nullopt;
+  std::string hex = text.substr(prefix.size());
+  for (char& c : hex) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  }
+  return hex;
+}
+
+ParsedCommand build_restore(const RawCommand& raw, const Environment& env,
+                            const std::string& termination_path) {
+  auto fail = [&](std::string message) -> ParsedCommand {
+    return OptionsError{std::move(message), termination_path};
+  };
+  if (!raw.positionals.empty()) return fail("unexpected argument " + quoted(raw.positionals[0]));
+
+  RestoreSettings settings;
+  settings.termination_message_path = termination_path;
+  settings.input = value_or(raw, "input", "");
+  if (auto error = read_s3_destination(raw, env, &settings.s3)) return fail(*error);
+  if (settings.s3 && !settings.input.empty()) {
+    return fail("give one source: --input (a file) or --s3-bucket (an S3 object), not both");
+  }
+  if (!settings.s3) {
+    if (auto error = check_location(settings.input, "input")) return fail(*error);
   }
 
-  ConnectionSettings& connection = settings.connection;
-  connection.connect_timeout_seconds = *seconds;
-  connection.host = value_or(raw, "host", "");
-  connection.port = value_or(raw, "port", "");
-  connection.database = value_or(raw, "database", "");
-  connection.user = value_or(raw, "user", "");
-  connection.sslmode = value_or(raw, "sslmode", "");
-  if (!connection.port.empty() && !parse_int(connection.port, 1, 65535)) {
-    return fail("the port must be a number from 1 to 65535, got " + quoted(connection.port));
+  std::string checksum = value_or(raw, "checksum", "");
+  if (checksum.empty()) {
+    return fail(
+        "restore needs the checksum the backup recorded: set CELLAR_CHECKSUM or "
+        "--checksum sha256:HEX");
   }
-  settings.pg_dump = value_or(raw, "pg-dump", "");
+  std::optional<std::string> hex = parse_checksum(checksum);
+  if (!hex) {
+    return fail("the checksum must be \"sha256:\" and 64 hex digits, got " + quoted(checksum));
+  }
+  settings.sha256 = *hex;
+
+  std::string format = value_or(raw, "format", "custom");
+  std::optional<DumpFormat> parsed_format = parse_format(format);
+  if (!parsed_format) {
+    return fail("the format must be \"custom\" or \"plain\", got " + quoted(format));
+  }
+  settings.format = *parsed_format;
+
+  for (auto [flag, target] :
+       {std::pair<const char*, bool*>{"create-database", &settings.create_database},
+        {"clean", &settings.clean}}) {
+    std::string text = value_or(raw, flag, "false");
+    std::optional<bool> value = parse_bool(text);
+    if (!value) return fail(std::string("--") + flag + " takes true or false, got " + quoted(text));
+    *target = *value;
+  }
+  if (settings.clean && settings.format == DumpFormat::kPlain) {
+    return fail("clean needs a custom-format dump");
+  }
+
+  if (auto error = read_connection(raw, &settings.connection)) return fail(*error);
+  // Without a name pg_restore would print the SQL rather than restore it, and libpq's default
+  // (the user's name) is too easy to restore over by accident.
+  if (settings.connection.database.empty()) {
+    return fail("restore needs the target database: set PGDATABASE or --database");
+  }
+  settings.pg_restore = value_or(raw, "pg-restore", "");
+  settings.psql = value_or(raw, "psql", "");
   return AgentCommand{settings};
 }
 
@@ -308,17 +406,19 @@ const char* format_name(DumpFormat format) {
 
 ParsedCommand parse_agent_command(const std::vector<std::string>& argv, const Environment& env) {
   RawCommand raw;
-  if (argv.size() < 2) return OptionsError{"missing command: dump or delete"};
+  if (argv.size() < 2) return OptionsError{"missing command: dump, restore or delete"};
   raw.name = argv[1];
-  if (raw.name != "dump" && raw.name != "delete") {
-    return OptionsError{"unknown command " + quoted(raw.name) + ": expected dump or delete"};
+  if (raw.name != "dump" && raw.name != "delete" && raw.name != "restore") {
+    return OptionsError{"unknown command " + quoted(raw.name) +
+                        ": expected dump, restore or delete"};
   }
   std::optional<std::string> error = read_arguments(argv, env, &raw);
   // The termination path is settled first so that every later error can still be reported.
   std::string termination_path = value_or(raw, "termination-message-path", "/dev/termination-log");
   if (error) return OptionsError{*error, termination_path};
-  return raw.name == "dump" ? build_dump(raw, env, termination_path)
-                            : build_delete(raw, env, termination_path);
+  if (raw.name == "dump") return build_dump(raw, env, termination_path);
+  if (raw.name == "restore") return build_restore(raw, env, termination_path);
+  return build_delete(raw, env, termination_path);
 }
 
 Environment environment_from(char** envp) {
@@ -338,11 +438,20 @@ std::string usage_text() {
          "                         [--connect-timeout SECONDS] [--termination-message-path P]\n"
          "                         [--s3-endpoint URL] [--s3-region R] [--s3-force-path-style]\n"
          "                         [--s3-ca-file PATH] [--s3-part-size 16Mi]\n"
+         "       cellar-agent restore (--input PATH | --s3-bucket B --s3-key K)\n"
+         "                         --checksum sha256:HEX [--format custom|plain]\n"
+         "                         [--create-database] [--clean] [--host H] [--port N]\n"
+         "                         [--database DB] [--user U] [--sslmode M]\n"
+         "                         [--connect-timeout SECONDS] [--termination-message-path P]\n"
+         "                         [--s3-endpoint URL] [--s3-region R] [--s3-force-path-style]\n"
+         "                         [--s3-ca-file PATH]\n"
          "       cellar-agent delete PATH|s3://BUCKET/KEY [--s3-endpoint URL] [--s3-region R]\n"
          "                         [--s3-force-path-style] [--s3-ca-file PATH]\n"
          "                         [--termination-message-path P]\n"
          "Settings also come from PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE, CELLAR_OUTPUT,\n"
-         "CELLAR_FORMAT, CELLAR_COMPRESSION, CELLAR_CONNECT_TIMEOUT, CELLAR_PG_DUMP,\n"
+         "CELLAR_INPUT, CELLAR_CHECKSUM, CELLAR_FORMAT, CELLAR_COMPRESSION, "
+         "CELLAR_CREATE_DATABASE,\n"
+         "CELLAR_CLEAN, CELLAR_CONNECT_TIMEOUT, CELLAR_PG_DUMP, CELLAR_PG_RESTORE, CELLAR_PSQL,\n"
          "CELLAR_TERMINATION_MESSAGE_PATH and CELLAR_S3_<FLAG> (CELLAR_S3_BUCKET, ...); flags "
          "win.\n"
          "The password comes only from PGPASSWORD; S3 credentials only from AWS_ACCESS_KEY_ID,\n"

@@ -7,15 +7,22 @@
 //                       [--s3-endpoint URL] [--s3-region R] [--s3-force-path-style[=true|false]]
 //                       [--s3-ca-file PATH] [--s3-part-size BYTES|NMi]
 //                       [--termination-message-path PATH]
+//   cellar-agent restore (--input PATH | --s3-bucket B --s3-key K) --checksum sha256:HEX
+//                       [--format custom|plain] [--create-database[=true|false]]
+//                       [--clean[=true|false]] [--host H] [--port N] [--database DB] [--user U]
+//                       [--sslmode MODE] [--connect-timeout SECONDS] [--s3-endpoint URL]
+//                       [--s3-region R] [--s3-force-path-style[=true|false]] [--s3-ca-file PATH]
+//                       [--termination-message-path PATH]
 //   cellar-agent delete LOCATION (a path, or s3://bucket/key) [--s3-endpoint ...
 //                       --s3-region ... --s3-force-path-style --s3-ca-file ...]
 //                       [--termination-message-path PATH]
 //
 // Environment: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE, CELLAR_OUTPUT,
-// CELLAR_FORMAT, CELLAR_COMPRESSION, CELLAR_TERMINATION_MESSAGE_PATH, CELLAR_CONNECT_TIMEOUT,
-// CELLAR_PG_DUMP, CELLAR_S3_BUCKET, CELLAR_S3_KEY, CELLAR_S3_ENDPOINT, CELLAR_S3_REGION,
-// CELLAR_S3_FORCE_PATH_STYLE, CELLAR_S3_CA_FILE, CELLAR_S3_PART_SIZE. Flags win over the
-// environment. Secrets are only ever taken from the environment, so they never show in a
+// CELLAR_INPUT, CELLAR_CHECKSUM, CELLAR_FORMAT, CELLAR_COMPRESSION, CELLAR_CREATE_DATABASE,
+// CELLAR_CLEAN, CELLAR_TERMINATION_MESSAGE_PATH, CELLAR_CONNECT_TIMEOUT, CELLAR_PG_DUMP,
+// CELLAR_PG_RESTORE, CELLAR_PSQL, CELLAR_S3_BUCKET, CELLAR_S3_KEY, CELLAR_S3_ENDPOINT,
+// CELLAR_S3_REGION, CELLAR_S3_FORCE_PATH_STYLE, CELLAR_S3_CA_FILE, CELLAR_S3_PART_SIZE. Flags win
+// over the environment. Secrets are only ever taken from the environment, so they never show in a
 // process listing, and these settings never hold them: the password from PGPASSWORD, S3
 // credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
 #pragma once
@@ -70,6 +77,20 @@ struct DumpSettings {
   std::string termination_message_path = "/dev/termination-log";
 };
 
+struct RestoreSettings {
+  ConnectionSettings connection;  // the target; its database name is always set
+  // Exactly one of the two: a file (absolute path of the dump) or an S3 object (part_size unused).
+  std::string input;
+  std::optional<S3Destination> s3;
+  std::string sha256;  // the checksum the backup recorded: 64 lowercase hex digits
+  DumpFormat format = DumpFormat::kCustom;
+  bool create_database = false;  // CREATE DATABASE first; refuse when it exists
+  bool clean = false;            // custom format only: drop what the dump recreates first
+  std::string pg_restore;        // CELLAR_PG_RESTORE; empty: look for one
+  std::string psql;              // CELLAR_PSQL; empty: look for one
+  std::string termination_message_path = "/dev/termination-log";
+};
+
 struct DeleteSettings {
   std::string location;  // absolute path of the dump file to remove, or s3://bucket/key
   S3Connection s3;       // for an s3:// location
@@ -83,7 +104,7 @@ struct OptionsError {
   std::string termination_message_path = "/dev/termination-log";
 };
 
-using AgentCommand = std::variant<DumpSettings, DeleteSettings>;
+using AgentCommand = std::variant<DumpSettings, RestoreSettings, DeleteSettings>;
 using ParsedCommand = std::variant<AgentCommand, OptionsError>;
 
 using Environment = std::map<std::string, std::string>;

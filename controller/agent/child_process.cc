@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 namespace cellar::agent {
@@ -31,36 +32,55 @@ void close_pair(int fds[2]) {
 
 std::optional<SpawnedChild> spawn_child(const std::vector<std::string>& argv,
                                         const std::vector<std::string>& environment,
-                                        std::string* error) {
+                                        std::string* error, bool stdin_pipe) {
+  int in[2] = {-1, -1};
   int out[2] = {-1, -1};
   int err[2] = {-1, -1};
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 ||
+      (stdin_pipe && pipe2(in, O_CLOEXEC) != 0)) {
     *error = std::string("cannot make a pipe: ") + std::strerror(errno);
+    close_pair(in);
     close_pair(out);
     close_pair(err);
     return std::nullopt;
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (stdin_pipe) {
+    posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  }
   // dup2 clears close-on-exec on the copies, so only these two ends reach the child.
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
 
   std::vector<char*> args = c_strings(argv);
   std::vector<char*> env = c_strings(environment);
+  // The agent ignores SIGPIPE (a child that exits early must not kill it); the child must not
+  // inherit that.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env.data());
+  int rc = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), env.data());
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
+  if (in[0] >= 0) close(in[0]);
   close(out[1]);
   close(err[1]);
   if (rc != 0) {
     *error = "cannot run " + argv[0] + ": " + std::strerror(rc);
+    if (in[1] >= 0) close(in[1]);
     close(out[0]);
     close(err[0]);
     return std::nullopt;
   }
-  return SpawnedChild{pid, out[0], err[0]};
+  return SpawnedChild{pid, in[1], out[0], err[0]};
 }
 
 int wait_for_exit(pid_t pid) {

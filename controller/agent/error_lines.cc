@@ -44,7 +44,46 @@ bool strip_severity(std::string* line) {
   return false;
 }
 
+// The text after the first server severity marker in `line` ("...: ERROR:  why"), or empty.
+std::string server_words(const std::string& line) {
+  for (const char* severity : {"ERROR:  ", "FATAL:  ", "PANIC:  "}) {
+    if (size_t at = line.find(severity); at != std::string::npos) {
+      return line.substr(at + std::string(severity).size());
+    }
+  }
+  return "";
+}
+
+// Lines that explain another line, or echo the SQL that failed: never the reason itself.
+bool is_context(const std::string& line, const std::string& program) {
+  for (const char* prefix : {"DETAIL:", "HINT:", "CONTEXT:", "LINE ", "QUERY:", "Command was:"}) {
+    if (starts_with(line, prefix)) return true;
+  }
+  return starts_with(line, program + ": detail: ") || starts_with(line, program + ": hint: ");
+}
+
 }  // namespace
+
+std::string restore_error_line(const std::string& stderr_text, const std::string& program) {
+  const std::vector<std::string> lines = lines_of(stderr_text);
+  for (const std::string& line : lines) {
+    if (line.empty() || line[0] == '\t' || line[0] == ' ' || is_context(line, program)) continue;
+    std::string words = server_words(line);
+    if (!words.empty()) return words;
+  }
+  const std::string error_prefix = program + ": error: ";
+  for (const std::string& line : lines) {
+    if (starts_with(line, error_prefix)) return line;
+  }
+  // "Command was:" is followed by the statement, unindented, to the end of the message.
+  std::string last_other;
+  for (const std::string& line : lines) {
+    if (starts_with(line, "Command was:")) break;
+    if (line.empty() || line[0] == '\t' || line[0] == ' ' || is_context(line, program)) continue;
+    last_other = line;
+  }
+  return last_other;
+}
 
 std::string libpq_error_line(const std::string& message) {
   std::string first_client_line;

@@ -18,4 +18,11 @@ std::string libpq_error_line(const std::string& message);
 // not a detail, hint or blank; failing that, empty.
 std::string pg_dump_error_line(const std::string& stderr_text);
 
+// From pg_restore's or psql's stderr (`program` names which), the line that says why the restore
+// stopped: the server's own words from the first line carrying a server error
+// ("psql:<stdin>:12: ERROR:  relation "t" already exists" gives `relation "t" already exists`);
+// failing that, the first "<program>: error: ..." line; failing that, the last line that is
+// not a detail, hint or echoed SQL; failing that, empty.
+std::string restore_error_line(const std::string& stderr_text, const std::string& program);
+
 }  // namespace cellar::agent

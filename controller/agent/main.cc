@@ -1,5 +1,5 @@
 // cellar-agent: the program Cellar's Jobs run. main only wires settings, signals and logging to
-// the command; see dump_command.h and delete_command.h for what each does.
+// the command; see dump_command.h, restore_command.h and delete_command.h for what each does.
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -11,6 +11,7 @@
 #include "controller/agent/delete_command.h"
 #include "controller/agent/dump_command.h"
 #include "controller/agent/exit_codes.h"
+#include "controller/agent/restore_command.h"
 #include "controller/agent/termination_message.h"
 #include "controller/agent/termination_signal.h"
 
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   const AgentCommand& command = std::get<AgentCommand>(parsed);
   if (const auto* dump = std::get_if<DumpSettings>(&command)) {
     return run_dump_command(*dump, env, termination_fd());
+  }
+  if (const auto* restore = std::get_if<RestoreSettings>(&command)) {
+    return run_restore_command(*restore, env, termination_fd());
   }
   return run_delete_command(std::get<DeleteSettings>(command), env);
 }

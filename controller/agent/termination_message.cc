@@ -42,16 +42,15 @@ std::string success_message(const DumpSuccess& success) {
   return serialize(document);
 }
 
-std::string failure_message(const DumpFailure& failure, size_t limit) {
-  json document = {{"error", failure.error}};
-  if (!failure.server_version.empty()) document["serverVersion"] = failure.server_version;
-  if (failure.database_size_bytes) document["databaseSizeBytes"] = *failure.database_size_bytes;
-  if (failure.duration_seconds) document["durationSeconds"] = rounded(*failure.duration_seconds);
+namespace {
 
+// Serializes `document`, cutting its "error" (ending it in "...") until the line and its
+// newline fit in `limit` bytes.
+std::string fitted(json document, size_t limit) {
   // The newline written after the line counts toward the limit too.
   const size_t budget = limit - 1;
   std::string line = serialize(document);
-  std::string error = failure.error;
+  std::string error = document["error"].get<std::string>();
   // Escaping can make the JSON longer than the text, so shrink until the line fits.
   while (line.size() > budget && !error.empty()) {
     size_t excess = line.size() - budget;
@@ -61,6 +60,40 @@ std::string failure_message(const DumpFailure& failure, size_t limit) {
     line = serialize(document);
   }
   return line;
+}
+
+}  // namespace
+
+std::string failure_message(const DumpFailure& failure, size_t limit) {
+  json document = {{"error", failure.error}};
+  if (!failure.server_version.empty()) document["serverVersion"] = failure.server_version;
+  if (failure.database_size_bytes) document["databaseSizeBytes"] = *failure.database_size_bytes;
+  if (failure.duration_seconds) document["durationSeconds"] = rounded(*failure.duration_seconds);
+  return fitted(document, limit);
+}
+
+std::string restore_success_message(const RestoreSuccess& success) {
+  json document = {
+      {"restored", true},
+      {"bytes", success.bytes},
+      {"sha256", success.sha256},
+      {"location", success.location},
+      {"database", success.database},
+      {"serverVersion", success.server_version},
+      {"createdDatabase", success.created_database},
+      {"durationSeconds", rounded(success.duration_seconds)},
+  };
+  return serialize(document);
+}
+
+std::string restore_failure_message(const RestoreFailure& failure, size_t limit) {
+  json document = {{"error", failure.error}};
+  if (!failure.location.empty()) document["location"] = failure.location;
+  if (!failure.database.empty()) document["database"] = failure.database;
+  if (!failure.server_version.empty()) document["serverVersion"] = failure.server_version;
+  if (failure.created_database) document["createdDatabase"] = *failure.created_database;
+  if (failure.duration_seconds) document["durationSeconds"] = rounded(*failure.duration_seconds);
+  return fitted(document, limit);
 }
 
 std::string deleted_message(const std::string& location) {

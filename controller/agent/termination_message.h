@@ -29,12 +29,38 @@ struct DumpFailure {
   std::optional<double> duration_seconds;
 };
 
+struct RestoreSuccess {
+  uint64_t bytes = 0;
+  std::string sha256;  // hex
+  std::string location;
+  std::string database;
+  std::string server_version;
+  bool created_database = false;
+  double duration_seconds = 0;
+};
+
+// What was learned before a restore failed; fields left empty are left out of the message.
+struct RestoreFailure {
+  std::string error;
+  std::string location;
+  std::string database;
+  std::string server_version;
+  std::optional<bool> created_database;  // set once the target was prepared
+  std::optional<double> duration_seconds;
+};
+
 // {"bytes":…,"sha256":"…","location":"…","serverVersion":"…","databaseSizeBytes":…,
 //  "durationSeconds":…}
 std::string success_message(const DumpSuccess& success);
 // {"error":"…", and whatever else was learned}. The error is cut short (ending in "...") when
 // the line would pass `limit` bytes.
 std::string failure_message(const DumpFailure& failure, size_t limit = kTerminationMessageLimit);
+// {"restored":true,"bytes":…,"sha256":"…","location":"…","database":"…","serverVersion":"…",
+//  "createdDatabase":…,"durationSeconds":…}
+std::string restore_success_message(const RestoreSuccess& success);
+// {"error":"…", and whatever else was learned}, cut to `limit` as failure_message is.
+std::string restore_failure_message(const RestoreFailure& failure,
+                                    size_t limit = kTerminationMessageLimit);
 // {"deleted":true,"location":"…"}
 std::string deleted_message(const std::string& location);
 

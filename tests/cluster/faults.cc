@@ -106,6 +106,7 @@ void RequestStats::record(const std::string& method, const std::string& user_age
                           const std::string& resource, const std::string& verb) {
   std::lock_guard<std::mutex> lock(mu_);
   ++requests_;
+  ++requests_by_user_agent_[user_agent];
   if (!is_write(method)) return;
   ++writes_;
   ++writes_by_user_agent_[user_agent];
@@ -118,6 +119,7 @@ nlohmann::json RequestStats::snapshot(size_t open_watches) const {
   for (const auto& [resource, verbs] : writes_by_resource_) by_resource[resource] = verbs;
   return {{"requests", requests_},
           {"writes", writes_},
+          {"requestsByUserAgent", requests_by_user_agent_},
           {"writesByUserAgent", writes_by_user_agent_},
           {"writesByResource", by_resource},
           {"watches", open_watches}};
@@ -127,6 +129,7 @@ void RequestStats::reset() {
   std::lock_guard<std::mutex> lock(mu_);
   requests_ = 0;
   writes_ = 0;
+  requests_by_user_agent_.clear();
   writes_by_user_agent_.clear();
   writes_by_resource_.clear();
 }

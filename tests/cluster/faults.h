@@ -65,6 +65,7 @@ class RequestStats {
   mutable std::mutex mu_;
   long requests_ = 0;
   long writes_ = 0;
+  std::map<std::string, long> requests_by_user_agent_;
   std::map<std::string, long> writes_by_user_agent_;
   std::map<std::string, std::map<std::string, long>> writes_by_resource_;
 };

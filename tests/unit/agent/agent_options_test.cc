@@ -98,7 +98,7 @@ TEST_F(AgentOptionsTest, ExplainsBadValues) {
 
 TEST_F(AgentOptionsTest, ExplainsBadUsage) {
   EXPECT_THAT(error_of(parse({})), HasSubstr("missing command"));
-  EXPECT_THAT(error_of(parse({"restore"})), HasSubstr("unknown command \"restore\""));
+  EXPECT_THAT(error_of(parse({"verify"})), HasSubstr("unknown command \"verify\""));
   EXPECT_THAT(dump_error({"--colour"}), HasSubstr("unknown flag --colour"));
   EXPECT_THAT(dump_error({"--output"}), HasSubstr("--output needs a value"));
   EXPECT_THAT(dump_error({"extra"}), HasSubstr("unexpected argument \"extra\""));

@@ -63,5 +63,21 @@ TEST_F(PgDumpProgramTest, SaysWhenTheVersionCannotBeRead) {
   EXPECT_FALSE(pg_dump_version(root_ + "/missing").error.empty());
 }
 
+TEST_F(PgDumpProgramTest, RestoreToolsPreferTheServersMajor) {
+  for (const char* major : {"15", "16", "17"}) {
+    fs::create_directories(root_ + "/" + major + "/bin");
+    std::string path = root_ + "/" + major + "/bin/pg_restore";
+    std::ofstream(path) << "#!/bin/sh\n";
+    chmod(path.c_str(), 0755);
+  }
+  EXPECT_EQ(find_pg_program("pg_restore", "", PgVersion{160004}, root_),
+            root_ + "/16/bin/pg_restore");
+  EXPECT_EQ(find_pg_program("pg_restore", "", PgVersion{140010}, root_),
+            root_ + "/17/bin/pg_restore");
+  EXPECT_EQ(find_pg_program("pg_restore", "/opt/pg_restore", PgVersion{160004}, root_),
+            "/opt/pg_restore");
+  EXPECT_EQ(find_pg_program("psql", "", PgVersion{160004}, root_), "psql");
+}
+
 }  // namespace
 }  // namespace cellar::agent

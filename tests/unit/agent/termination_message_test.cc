@@ -73,5 +73,34 @@ TEST_F(TerminationMessageTest, DeletedNamesTheLocation) {
             json({{"deleted", true}, {"location", "/b/x.dump"}}));
 }
 
+TEST_F(TerminationMessageTest, RestoreSuccessCarriesWhatTheRestoreStatusNeeds) {
+  json message = parsed(restore_success_message(
+      RestoreSuccess{1234, std::string(64, 'a'), "s3://b/k", "restored", "16.4", true, 1.23456}));
+  EXPECT_EQ(message,
+            json::parse(R"({"restored":true,"bytes":1234,"sha256":")" + std::string(64, 'a') +
+                        R"(","location":"s3://b/k","database":"restored",)"
+                        R"("serverVersion":"16.4","createdDatabase":true,)"
+                        R"("durationSeconds":1.235})"));
+}
+
+TEST_F(TerminationMessageTest, RestoreFailureCarriesWhatWasLearned) {
+  RestoreFailure failure;
+  failure.error = "relation \"t\" already exists";
+  failure.location = "/backups/app.dump";
+  EXPECT_EQ(parsed(restore_failure_message(failure)),
+            json({{"error", failure.error}, {"location", "/backups/app.dump"}}));
+  failure.database = "restored";
+  failure.server_version = "15.4";
+  failure.created_database = false;
+  failure.duration_seconds = 0.5;
+  failure.error = std::string(10000, 'e');
+  std::string line = restore_failure_message(failure);
+  EXPECT_LT(line.size(), kTerminationMessageLimit);
+  json message = parsed(line);
+  EXPECT_EQ(message["createdDatabase"], false);
+  EXPECT_EQ(message["serverVersion"], "15.4");
+  EXPECT_EQ(message["database"], "restored");
+}
+
 }  // namespace
 }  // namespace cellar::agent
