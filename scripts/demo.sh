@@ -50,8 +50,10 @@ CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL);
 CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers, total numeric);
 INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, 200000) g;
 INSERT INTO orders (customer_id, total) SELECT 1 + g % 200000, g * 1.5 FROM generate_series(1, 1500000) g;
-GRANT SELECT ON ALL TABLES IN SCHEMA public TO app;
-GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO app;
+-- The application's role owns its data, so it can both dump it and restore it (a restore
+-- recreates each table under its owner).
+ALTER TABLE customers OWNER TO app;
+ALTER TABLE orders OWNER TO app;
 SQL
 echo "PostgreSQL on 127.0.0.1:$port, database shop: 200000 customers, 1500000 orders"
 unset PGHOST PGPORT PGUSER PGPASSWORD
