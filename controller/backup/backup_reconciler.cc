@@ -240,28 +240,31 @@ std::optional<PodView> BackupReconciler::newest_pod(const std::string& ns,
 }
 
 kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& backup) {
+  const std::string& ns = backup.meta.ns;
   const auto& db = backup.spec.database;
-  auto blocker =
-      secret_blocker(backup.meta.ns, db.password_secret_ref.name, {db.password_secret_ref.key},
-                     "spec.database.passwordSecretRef", true);
-  if (!blocker.ok() || !blocker->empty()) return blocker;
+  std::vector<BlockerCheck> checks = {[&] {
+    return secret_blocker(ns, db.password_secret_ref.name, {db.password_secret_ref.key},
+                          "spec.database.passwordSecretRef", true);
+  }};
   if (const auto& s3 = backup.spec.storage.s3) {
-    blocker = secret_blocker(backup.meta.ns, s3->credentials_secret_ref.name,
-                             {api::kAwsAccessKeyId, api::kAwsSecretAccessKey},
-                             "spec.storage.s3.credentialsSecretRef", false);
-    if (!blocker.ok() || !blocker->empty()) return blocker;
+    checks.push_back([&] {
+      return secret_blocker(ns, s3->credentials_secret_ref.name,
+                            {api::kAwsAccessKeyId, api::kAwsSecretAccessKey},
+                            "spec.storage.s3.credentialsSecretRef", false);
+    });
     if (const auto& ca = s3->ca_secret_ref) {
-      blocker =
-          secret_blocker(backup.meta.ns, ca->name, {ca->key}, "spec.storage.s3.caSecretRef", true);
-      if (!blocker.ok() || !blocker->empty()) return blocker;
+      checks.push_back([&] {
+        return secret_blocker(ns, ca->name, {ca->key}, "spec.storage.s3.caSecretRef", true);
+      });
     }
   }
   if (const auto& pvc = backup.spec.storage.persistent_volume_claim) {
-    blocker = claim_blocker(client_, backup.meta.ns, pvc->claim_name,
-                            "spec.storage.persistentVolumeClaim.claimName");
-    if (!blocker.ok() || !blocker->empty()) return blocker;
+    checks.push_back([&] {
+      return claim_blocker(client_, ns, pvc->claim_name,
+                           "spec.storage.persistentVolumeClaim.claimName");
+    });
   }
-  return std::string{};
+  return first_blocker(checks);
 }
 
 kube::Result<std::string> BackupReconciler::secret_blocker(const std::string& ns,

@@ -1,6 +1,7 @@
 #include "controller/backup/job_lookup.h"
 
 #include <algorithm>
+#include <future>
 #include <tuple>
 
 namespace cellar::backup {
@@ -70,6 +71,24 @@ kube::Result<std::string> secret_blocker(kube::Client& client, const std::string
     }
   }
   return std::string{};
+}
+
+kube::Result<std::string> first_blocker(const std::vector<BlockerCheck>& checks) {
+  std::vector<std::future<kube::Result<std::string>>> later;
+  for (size_t i = 1; i < checks.size(); ++i) {
+    later.push_back(std::async(std::launch::async, checks[i]));
+  }
+  std::optional<kube::Result<std::string>> answer;
+  if (!checks.empty()) {
+    auto first = checks[0]();
+    if (!first.ok() || !first->empty()) answer = std::move(first);
+  }
+  // Every future is waited for, answered or not: none may outlive the references it holds.
+  for (auto& f : later) {
+    auto result = f.get();
+    if (!answer && (!result.ok() || !result->empty())) answer = std::move(result);
+  }
+  return answer ? std::move(*answer) : kube::Result<std::string>(std::string{});
 }
 
 kube::Result<std::string> claim_blocker(kube::Client& client, const std::string& ns,

@@ -2,6 +2,7 @@
 // (Backup, Restore): from the cache first, from the API server only when the cache may lag.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,14 @@ kube::Result<std::string> secret_blocker(kube::Client& client, const std::string
                                          const std::string& name,
                                          const std::vector<std::string>& keys,
                                          const std::string& field, bool ref_names_key);
+
+// One check before a Job is made: why it cannot be, or empty.
+using BlockerCheck = std::function<kube::Result<std::string>()>;
+
+// Runs `checks` at once (each is a read from the API server, and in turn they would cost a round
+// trip each before the Job exists) and answers as running them in order would: the first blocker
+// or error in `checks`' order, or empty.
+kube::Result<std::string> first_blocker(const std::vector<BlockerCheck>& checks);
 
 // Why the PersistentVolumeClaim `claim` cannot serve (missing, unreadable), or empty. `field`
 // names the spec field that refers to it.

@@ -141,30 +141,34 @@ kube::Result<std::string> RestoreReconciler::find_blocker(const api::Restore& re
                                                           const api::Backup& backup) {
   const std::string& ns = restore.meta.ns;
   const auto& ref = restore.spec.target.password_secret_ref;
-  auto blocker = backup::secret_blocker(client_, ns, ref.name, {ref.key},
-                                        "spec.target.passwordSecretRef", true);
-  if (!blocker.ok() || !blocker->empty()) return blocker;
+  std::vector<backup::BlockerCheck> checks = {[&] {
+    return backup::secret_blocker(client_, ns, ref.name, {ref.key}, "spec.target.passwordSecretRef",
+                                  true);
+  }};
   // The dump is read with the Backup's own storage settings, from the Backup's namespace, which
   // is the Restore's.
   const std::string of_backup = " (of Backup \"" + backup.meta.name + "\")";
   if (const auto& s3 = backup.spec.storage.s3) {
-    blocker = backup::secret_blocker(client_, ns, s3->credentials_secret_ref.name,
-                                     {api::kAwsAccessKeyId, api::kAwsSecretAccessKey},
-                                     "spec.storage.s3.credentialsSecretRef" + of_backup, false);
-    if (!blocker.ok() || !blocker->empty()) return blocker;
+    checks.push_back([&] {
+      return backup::secret_blocker(client_, ns, s3->credentials_secret_ref.name,
+                                    {api::kAwsAccessKeyId, api::kAwsSecretAccessKey},
+                                    "spec.storage.s3.credentialsSecretRef" + of_backup, false);
+    });
     if (const auto& ca = s3->ca_secret_ref) {
-      blocker = backup::secret_blocker(client_, ns, ca->name, {ca->key},
-                                       "spec.storage.s3.caSecretRef" + of_backup, true);
-      if (!blocker.ok() || !blocker->empty()) return blocker;
+      checks.push_back([&] {
+        return backup::secret_blocker(client_, ns, ca->name, {ca->key},
+                                      "spec.storage.s3.caSecretRef" + of_backup, true);
+      });
     }
   }
   if (const auto& pvc = backup.spec.storage.persistent_volume_claim) {
-    blocker = backup::claim_blocker(client_, ns, pvc->claim_name,
-                                    "spec.storage.persistentVolumeClaim.claimName" + of_backup +
-                                        "; the dump is gone with its claim");
-    if (!blocker.ok() || !blocker->empty()) return blocker;
+    checks.push_back([&] {
+      return backup::claim_blocker(client_, ns, pvc->claim_name,
+                                   "spec.storage.persistentVolumeClaim.claimName" + of_backup +
+                                       "; the dump is gone with its claim");
+    });
   }
-  return std::string{};
+  return backup::first_blocker(checks);
 }
 
 void RestoreReconciler::warn_if_target_being_dumped(const api::Restore& restore) {

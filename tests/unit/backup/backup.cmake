@@ -9,3 +9,8 @@ add_executable(backup_unit_tests
 )
 target_link_libraries(backup_unit_tests PRIVATE cellar_backup cellar_api GTest::gtest_main)
 gtest_discover_tests(backup_unit_tests DISCOVERY_TIMEOUT 60)
+
+# The concurrent checks before a Job: pure in what they decide, run on threads.
+add_executable(backup_lookup_unit_tests ${CMAKE_CURRENT_LIST_DIR}/first_blocker_test.cc)
+target_link_libraries(backup_lookup_unit_tests PRIVATE cellar_backup_controller GTest::gtest_main)
+gtest_discover_tests(backup_lookup_unit_tests DISCOVERY_TIMEOUT 60)
