@@ -10,7 +10,7 @@
 #include "controller/api/backup_schedule.h"
 #include "controller/cli/cellar_resources.h"
 #include "controller/cli/exit_codes.h"
-#include "controller/cli/wait_for_backup.h"
+#include "controller/cli/wait_for_phase.h"
 #include "controller/schedule/firing.h"
 #include "controller/schedule/scheduled_backup.h"
 
@@ -20,10 +20,6 @@ namespace {
 
 // Collisions of a generated name are astronomically rare; a handful of tries is plenty.
 constexpr int kNameAttempts = 5;
-// The default --timeout beyond the Backup's own deadline: time for the controller to start the
-// Job before the deadline's clock runs, and to write the outcome after it.
-constexpr std::chrono::seconds kDeadlineMargin{60};
-constexpr int64_t kLongestDeadline = int64_t{10} * 365 * 24 * 3600;  // ten years
 
 std::string quoted(const std::string& text) {
   return "\"" + text + "\"";
@@ -99,16 +95,15 @@ int run_backup_now(kube::Client& client, const std::string& ns, const BackupNowO
   if (!options.wait) return kExitOk;
 
   WaitRequest wait;
+  wait.kind = followed_backups();
   wait.ns = ns;
   wait.name = backup.meta.name;
   wait.resource_version = backup.meta.resource_version;
   wait.phase = backup.status.phase;
   wait.created = created->at;
-  // The Backup's own deadline, capped where a count of nanoseconds would overflow.
-  const int64_t deadline_seconds = std::clamp<int64_t>(
-      schedule.spec.backup_template.active_deadline_seconds, 0, kLongestDeadline);
-  wait.timeout = options.timeout.value_or(std::chrono::seconds{deadline_seconds} + kDeadlineMargin);
-  return wait_for_backup(client, wait, out, err);
+  wait.timeout = options.timeout.value_or(
+      default_wait_timeout(schedule.spec.backup_template.active_deadline_seconds));
+  return wait_for_phase(client, wait, out, err);
 }
 
 }  // namespace cellar::cli

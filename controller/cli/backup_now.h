@@ -2,7 +2,7 @@
 // function the schedule controller uses (schedule::make_backup), so a Backup asked for by hand
 // looks like a scheduled one — label, owner, finalizer, spec — and retention and
 // `kubectl get backups -l cellar.dev/schedule=NAME` treat it alike. With --wait it then follows
-// the Backup to its end (wait_for_backup.h).
+// the Backup to its end (wait_for_phase.h).
 #pragma once
 
 #include <ostream>

@@ -1,4 +1,4 @@
-// The two Cellar resources the plugin reads and writes, as the kube client addresses them.
+// The Cellar resources the plugin reads and writes, as the kube client addresses them.
 #pragma once
 
 #include "controller/api/backup.h"
@@ -13,6 +13,11 @@ inline const kube::Resource& backups_resource() {
 
 inline const kube::Resource& backup_schedules_resource() {
   static const kube::Resource r{api::kGroup, api::kVersion, "backupschedules", true};
+  return r;
+}
+
+inline const kube::Resource& restores_resource() {
+  static const kube::Resource r{api::kGroup, api::kVersion, "restores", true};
   return r;
 }
 

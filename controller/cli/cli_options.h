@@ -3,7 +3,8 @@
 // kubectl hands a plugin everything after its name: `kubectl cellar backup now --from-schedule
 // nightly --wait` runs `kubectl-cellar backup now --from-schedule nightly --wait`. Flags follow
 // kubectl's (pflag's) spelling: `--flag value` or `--flag=value`, `-n NS`, `-n=NS` or `-nNS`,
-// flags and words in any order, `--` ends the flags.
+// flags and words in any order, `--` ends the flags. Each command takes only its own flags (and
+// the cluster's): `restore --from-schedule x` is an unknown flag, as cobra would say.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,8 @@
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "controller/api/backup.h"
 
 namespace cellar::cli {
 
@@ -31,6 +34,26 @@ struct BackupNowOptions {
   std::optional<std::chrono::nanoseconds> timeout;
 };
 
+// `restore BACKUP`: one Restore of a Completed Backup. Every target field but the database's name
+// defaults to the Backup's spec.database, so the common case — the same server, a new database —
+// is one short line.
+struct RestoreOptions {
+  std::string backup;    // the BACKUP argument
+  std::string database;  // --to-database (required)
+  // Unset: the Backup's spec.database value.
+  std::optional<std::string> host;  // --host
+  std::optional<int> port;          // --port, 1-65535
+  std::optional<std::string> user;  // --user
+  std::optional<api::SecretKeyRef>
+      password_secret;           // --password-secret S (key "password") or S:KEY
+  bool create_database = false;  // --create
+  bool clean = false;            // --clean
+  std::string name;   // --name; empty: generateName <backup>-restore-, the server's 5 characters
+  bool wait = false;  // --wait, or implied by --timeout
+  // --timeout; nullopt: the Restore's activeDeadlineSeconds plus a minute.
+  std::optional<std::chrono::nanoseconds> timeout;
+};
+
 struct HelpRequest {};
 
 struct BackupNowCommand {
@@ -43,7 +66,12 @@ struct UsageError {
   std::string message;
 };
 
-using ParsedCommandLine = std::variant<HelpRequest, BackupNowCommand, UsageError>;
+struct RestoreCommand {
+  ClusterFlags cluster;
+  RestoreOptions options;
+};
+
+using ParsedCommandLine = std::variant<HelpRequest, BackupNowCommand, RestoreCommand, UsageError>;
 
 // `args` are the arguments after the program's name. Never throws.
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args);

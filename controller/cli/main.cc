@@ -1,6 +1,7 @@
 // kubectl-cellar: Cellar's kubectl plugin (`kubectl cellar backup now --from-schedule NAME
-// --wait`). main only wires the command line, the cluster's configuration and the client to the
-// command; see backup_now.h and wait_for_backup.h for what it does, exit_codes.h for how it ends.
+// --wait`, `kubectl cellar restore BACKUP --to-database NAME --wait`). main only wires the command
+// line, the cluster's configuration and the client to the command; see backup_now.h, restore.h and
+// wait_for_phase.h for what they do, exit_codes.h for how they end.
 #include <algorithm>
 #include <iostream>
 #include <string>
@@ -10,6 +11,7 @@
 #include "controller/cli/cli_options.h"
 #include "controller/cli/cluster_config.h"
 #include "controller/cli/exit_codes.h"
+#include "controller/cli/restore.h"
 #include "controller/kube/client.h"
 #include "controller/logging.h"
 
@@ -37,9 +39,11 @@ int main(int argc, char** argv) {
     std::cout << usage_text();
     return kExitOk;
   }
-  const auto& command = std::get<BackupNowCommand>(parsed);
+  const ClusterFlags& cluster = std::holds_alternative<BackupNowCommand>(parsed)
+                                    ? std::get<BackupNowCommand>(parsed).cluster
+                                    : std::get<RestoreCommand>(parsed).cluster;
 
-  auto config = load_cluster_config(command.cluster);
+  auto config = load_cluster_config(cluster);
   if (!config.ok()) {
     std::cerr << "error: " << config.error().message << std::endl;
     return kExitFailure;
@@ -53,6 +57,10 @@ int main(int argc, char** argv) {
   cellar::kube::ClientOptions options;
   options.user_agent = "kubectl-cellar";
   cellar::kube::Client client(std::move(transport.value()), options);
-  return run_backup_now(client, target_namespace(command.cluster, config.value()), command.options,
-                        std::cout, std::cerr);
+  const std::string ns = target_namespace(cluster, config.value());
+  if (const auto* restore = std::get_if<RestoreCommand>(&parsed)) {
+    return run_restore(client, ns, restore->options, std::cout, std::cerr);
+  }
+  return run_backup_now(client, ns, std::get<BackupNowCommand>(parsed).options, std::cout,
+                        std::cerr);
 }

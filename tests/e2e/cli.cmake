@@ -1,10 +1,12 @@
 # kubectl-cellar end to end: the real kubectl finds the plugin on its PATH and runs it against
 # cellar-test-cluster, with the real cellar-controller, cellar-agent and PostgreSQL doing the
-# Backups (the BackupE2E fixture).
+# Backups and Restores (the BackupE2E fixture).
 if(TARGET cellar_test_support AND TARGET cellar_test_postgres AND TARGET cellar-agent)
   add_executable(e2e_cli_tests
     ${CMAKE_CURRENT_LIST_DIR}/backup_fixture.cc
-    ${CMAKE_CURRENT_LIST_DIR}/cli_test.cc)
+    ${CMAKE_CURRENT_LIST_DIR}/cli_fixture.cc
+    ${CMAKE_CURRENT_LIST_DIR}/cli_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/cli_restore_test.cc)
   target_link_libraries(e2e_cli_tests PRIVATE
     cellar_test_support cellar_test_postgres GTest::gtest_main)
   target_compile_definitions(e2e_cli_tests PRIVATE

@@ -2,31 +2,20 @@
 // user's machine, and runs it against cellar-test-cluster; the real cellar-controller and
 // cellar-agent make the Backup from a real PostgreSQL. The schedules use a cron that never comes
 // round during a test (`0 3 1 1 *`), so every Backup here is one the plugin made.
-#include <cstdlib>
-#include <filesystem>
+#include <algorithm>
 #include <regex>
-#include <sstream>
 #include <thread>
 
-#include "tests/e2e/backup_fixture.h"
+#include "tests/e2e/cli_fixture.h"
 #include "tests/support/temp_dir.h"
 
 namespace cellar::testing {
 namespace {
 
-namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr auto kCommandTimeout = std::chrono::seconds{120};
 // A cron that does not fire while a test runs: the Backups here are the plugin's alone.
 constexpr const char* kNeverDuringTheTest = "0 3 1 1 *";
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // The generated name from "backup.cellar.dev/<name> created".
 std::string created_name(const std::string& out) {
@@ -34,65 +23,6 @@ std::string created_name(const std::string& out) {
   static const std::regex created("backup\\.cellar\\.dev/(nightly-manual-[0-9a-f]{8}) created");
   return std::regex_search(out, m, created) ? m[1].str() : "";
 }
-
-class CliE2E : public BackupE2E {
- protected:
-  // The environment kubectl runs in: this cluster's kubeconfig, the cluster's folder as HOME (as
-  // TestCluster::kubectl does), and the plugin's folder first on PATH.
-  std::vector<std::string> kubectl_env() const {
-    const char* path = std::getenv("PATH");
-    return {"KUBECONFIG=" + cluster_->kubeconfig_path(), "HOME=" + cluster_->dir(),
-            "PATH=" + fs::path(KUBECTL_CELLAR_BIN).parent_path().string() + ":" +
-                (path ? path : "/usr/bin:/bin")};
-  }
-
-  // `kubectl cellar ARGS -n <test namespace>`, run to its end.
-  CommandResult cellar(std::vector<std::string> args) {
-    std::vector<std::string> argv = {kKubectlPath, "cellar"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back("-n");
-    argv.push_back(ns_);
-    return run_command(argv, kubectl_env(), kCommandTimeout);
-  }
-
-  // The same in the background, stdout piped for read_stdout_line, stderr into `stderr_path`.
-  std::unique_ptr<ChildProcess> cellar_background(std::vector<std::string> args,
-                                                  const std::string& stderr_path) {
-    ChildProcessOptions o;
-    o.argv = {kKubectlPath, "cellar"};
-    o.argv.insert(o.argv.end(), args.begin(), args.end());
-    o.argv.push_back("-n");
-    o.argv.push_back(ns_);
-    o.env = kubectl_env();
-    o.pipe_stdout = true;
-    o.stderr_path = stderr_path;
-    std::string error;
-    auto child = ChildProcess::spawn(o, &error);
-    EXPECT_NE(child, nullptr) << error;
-    return child;
-  }
-
-  // Reads the piped stdout until a line contains `text`; every line read goes into `seen`.
-  static bool read_until(ChildProcess& child, const std::string& text, std::string& seen,
-                         std::chrono::seconds within) {
-    const auto deadline = Clock::now() + within;
-    while (Clock::now() < deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      auto line = child.read_stdout_line(left);
-      if (!line) return false;
-      seen += *line + "\n";
-      if (line->find(text) != std::string::npos) return true;
-    }
-    return false;
-  }
-
-  // The rest of the piped stdout once the process ended.
-  static std::string read_rest(ChildProcess& child) {
-    std::string rest;
-    while (auto line = child.read_stdout_line(std::chrono::seconds{5})) rest += *line + "\n";
-    return rest;
-  }
-};
 
 TEST_F(CliE2E, BackupNowWaitFollowsTheBackupToCompleted) {
   apply_secret_and_claim("s3cret-app-pw");
@@ -329,6 +259,16 @@ TEST_F(CliE2E, UsageErrorsAndHelpThroughKubectl) {
   EXPECT_EQ(help.exit_code, 0) << help.describe();
   EXPECT_NE(help.out.find("Exit codes:"), std::string::npos);
   EXPECT_EQ(help.err, "");
+
+  CommandResult restore = cellar({"restore", "shop-now"});
+  EXPECT_EQ(restore.exit_code, 1) << restore.describe();
+  EXPECT_TRUE(restore.err.starts_with("error: required flag --to-database not set\n"))
+      << restore.describe();
+
+  CommandResult restore_help = cellar({"restore", "--help"});
+  EXPECT_EQ(restore_help.exit_code, 0) << restore_help.describe();
+  EXPECT_NE(restore_help.out.find("kubectl cellar restore BACKUP --to-database NAME"),
+            std::string::npos);
 }
 
 }  // namespace

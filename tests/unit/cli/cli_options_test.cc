@@ -26,6 +26,17 @@ std::string usage_error(const Args& args) {
   return error ? error->message : "";
 }
 
+RestoreCommand restore(const Args& args) {
+  ParsedCommandLine parsed = parse_command_line(args);
+  if (const auto* error = std::get_if<UsageError>(&parsed)) {
+    ADD_FAILURE() << "usage error: " << error->message;
+    return {};
+  }
+  EXPECT_TRUE(std::holds_alternative<RestoreCommand>(parsed));
+  return std::holds_alternative<RestoreCommand>(parsed) ? std::get<RestoreCommand>(parsed)
+                                                        : RestoreCommand{};
+}
+
 bool is_help(const Args& args) {
   return std::holds_alternative<HelpRequest>(parse_command_line(args));
 }
@@ -113,8 +124,8 @@ TEST(CliOptionsTest, HelpAnywhere) {
 }
 
 TEST(CliOptionsTest, UsageErrorsNameWhatIsWrong) {
-  EXPECT_EQ(usage_error({}), "no command given; try \"backup now\"");
-  EXPECT_EQ(usage_error({"restore"}), "unknown command \"restore\" for \"kubectl cellar\"");
+  EXPECT_EQ(usage_error({}), "no command given; try \"backup now\" or \"restore\"");
+  EXPECT_EQ(usage_error({"rollback"}), "unknown command \"rollback\" for \"kubectl cellar\"");
   EXPECT_EQ(usage_error({"backup"}), "\"backup\" needs a subcommand: now");
   EXPECT_EQ(usage_error({"backup", "later"}),
             "unknown command \"later\" for \"kubectl cellar backup\"");
@@ -153,9 +164,135 @@ TEST(CliOptionsTest, DoubleDashEndsTheFlags) {
   EXPECT_EQ(c.options.schedule, "s");
 }
 
+TEST(CliOptionsTest, RestoreWithDefaults) {
+  auto c = restore({"restore", "shop-nightly-202611280200", "--to-database", "shop_check"});
+  EXPECT_EQ(c.options.backup, "shop-nightly-202611280200");
+  EXPECT_EQ(c.options.database, "shop_check");
+  // Unset: the Backup's own spec.database values stand.
+  EXPECT_FALSE(c.options.host.has_value());
+  EXPECT_FALSE(c.options.port.has_value());
+  EXPECT_FALSE(c.options.user.has_value());
+  EXPECT_FALSE(c.options.password_secret.has_value());
+  EXPECT_FALSE(c.options.create_database);
+  EXPECT_FALSE(c.options.clean);
+  EXPECT_EQ(c.options.name, "");
+  EXPECT_FALSE(c.options.wait);
+  EXPECT_FALSE(c.options.timeout.has_value());
+  EXPECT_EQ(c.cluster.ns, "");
+}
+
+TEST(CliOptionsTest, RestoreEveryFlag) {
+  auto c = restore({"restore",
+                    "b",
+                    "--to-database=x",
+                    "--host",
+                    "pg.other.svc",
+                    "--port=6432",
+                    "--user",
+                    "restorer",
+                    "--password-secret",
+                    "other-db:pw",
+                    "--create",
+                    "--clean",
+                    "--name",
+                    "r1",
+                    "--timeout",
+                    "10m",
+                    "-n",
+                    "shop",
+                    "--kubeconfig",
+                    "/k",
+                    "--context",
+                    "prod"});
+  EXPECT_EQ(c.options.database, "x");
+  EXPECT_EQ(c.options.host, "pg.other.svc");
+  EXPECT_EQ(c.options.port, 6432);
+  EXPECT_EQ(c.options.user, "restorer");
+  EXPECT_EQ(c.options.password_secret, (api::SecretKeyRef{"other-db", "pw"}));
+  EXPECT_TRUE(c.options.create_database);
+  EXPECT_TRUE(c.options.clean);
+  EXPECT_EQ(c.options.name, "r1");
+  EXPECT_TRUE(c.options.wait);  // implied by --timeout
+  EXPECT_EQ(c.options.timeout, std::chrono::nanoseconds{10min});
+  EXPECT_EQ(c.cluster.ns, "shop");
+  EXPECT_EQ(c.cluster.kubeconfig, "/k");
+  EXPECT_EQ(c.cluster.context, "prod");
+
+  // Flags and words in any order; booleans take pflag's values.
+  auto d =
+      restore({"--wait", "-n", "shop", "restore", "--create=false", "--to-database", "x", "b"});
+  EXPECT_EQ(d.options.backup, "b");
+  EXPECT_TRUE(d.options.wait);
+  EXPECT_FALSE(d.options.create_database);
+}
+
+TEST(CliOptionsTest, RestorePasswordSecretKeyDefaultsToPassword) {
+  EXPECT_EQ(restore({"restore", "b", "--to-database", "x", "--password-secret", "s"})
+                .options.password_secret,
+            (api::SecretKeyRef{"s", "password"}));
+  EXPECT_EQ(restore({"restore", "b", "--to-database", "x", "--password-secret=s:token"})
+                .options.password_secret,
+            (api::SecretKeyRef{"s", "token"}));
+  for (const char* bad : {"s:", ":key", ":"}) {
+    EXPECT_EQ(usage_error({"restore", "b", "--to-database", "x", "--password-secret", bad}),
+              std::string("invalid argument \"") + bad +
+                  "\" for \"--password-secret\" flag: want SECRET or SECRET:KEY");
+  }
+}
+
+TEST(CliOptionsTest, RestorePortIsAPortNumber) {
+  EXPECT_EQ(restore({"restore", "b", "--to-database", "x", "--port", "1"}).options.port, 1);
+  EXPECT_EQ(restore({"restore", "b", "--to-database", "x", "--port", "65535"}).options.port, 65535);
+  for (const char* bad : {"0", "65536", "5432x", "-1", "+5", "99999999999", "0x10"}) {
+    EXPECT_EQ(usage_error({"restore", "b", "--to-database", "x", "--port=" + std::string(bad)}),
+              std::string("invalid argument \"") + bad +
+                  "\" for \"--port\" flag: not a port number (1-65535)");
+  }
+}
+
+TEST(CliOptionsTest, RestoreUsageErrors) {
+  EXPECT_EQ(usage_error({"restore"}),
+            "\"restore\" needs the Backup to restore: kubectl cellar restore BACKUP "
+            "--to-database NAME");
+  EXPECT_EQ(usage_error({"restore", "b"}), "required flag --to-database not set");
+  EXPECT_EQ(usage_error({"restore", "b", "c", "--to-database", "x"}),
+            "unexpected argument \"c\" for \"restore\"");
+  EXPECT_EQ(usage_error({"restore", "", "--to-database", "x"}),
+            "\"restore\" needs a non-empty Backup name");
+  EXPECT_EQ(usage_error({"restore", "b", "--to-database="}),
+            "flag --to-database needs a non-empty value");
+  EXPECT_EQ(usage_error({"restore", "b", "--to-database", "x", "--host="}),
+            "flag --host needs a non-empty value");
+  EXPECT_EQ(usage_error({"restore", "b", "--to-database", "x", "--user="}),
+            "flag --user needs a non-empty value");
+  EXPECT_EQ(usage_error({"restore", "b", "--to-database", "x", "--name="}),
+            "flag --name needs a non-empty value");
+  EXPECT_EQ(usage_error({"restore", "b", "--to-database", "x", "--create=maybe"}),
+            "invalid argument \"maybe\" for \"--create\" flag: not true or false");
+  EXPECT_EQ(usage_error({"restore", "b", "--to-database", "x", "--wait=false", "--timeout=1m"}),
+            "--timeout waits for the restore; drop --wait=false");
+  EXPECT_EQ(usage_error({"restore", "b", "--to-database", "x", "--timeout=0s"}),
+            "invalid argument \"0s\" for \"--timeout\" flag: must be more than 0");
+}
+
+TEST(CliOptionsTest, EachCommandTakesOnlyItsOwnFlags) {
+  EXPECT_EQ(usage_error({"restore", "b", "--to-database", "x", "--from-schedule", "s"}),
+            "unknown flag: --from-schedule");
+  EXPECT_EQ(usage_error({"backup", "now", "--from-schedule", "s", "--to-database", "x"}),
+            "unknown flag: --to-database");
+  EXPECT_EQ(usage_error({"backup", "now", "--from-schedule", "s", "--create"}),
+            "unknown flag: --create");
+  // A flag's value is never taken for a command word, nor a word for a flag's value.
+  EXPECT_EQ(restore({"restore", "--to-database", "restore", "backup"}).options.backup, "backup");
+  // Help still wins, whatever the command.
+  EXPECT_TRUE(is_help({"restore", "--help"}));
+  EXPECT_TRUE(is_help({"restore", "b", "--from-schedule", "s", "-h"}));
+}
+
 TEST(CliOptionsTest, UsageStatesTheExitCodes) {
   const std::string usage = usage_text();
   EXPECT_NE(usage.find("kubectl cellar backup now --from-schedule NAME"), std::string::npos);
+  EXPECT_NE(usage.find("kubectl cellar restore BACKUP --to-database NAME"), std::string::npos);
   EXPECT_NE(usage.find("Exit codes:"), std::string::npos);
   EXPECT_NE(usage.find("  2  --timeout passed first"), std::string::npos);
 }

@@ -1,4 +1,4 @@
-#include "controller/cli/wait_for_backup.h"
+#include "controller/cli/wait_for_phase.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -28,6 +28,8 @@ constexpr int kMaxWatchSeconds = 300;
 // Far beyond any real wait, and far enough from the clock's limit that now + timeout never
 // overflows (which would put the deadline in the past).
 constexpr std::chrono::nanoseconds kLongestWait = std::chrono::hours{24 * 365 * 10};
+constexpr int64_t kLongestDeadlineSeconds = int64_t{10} * 365 * 24 * 3600;  // ten years
+constexpr std::chrono::seconds kDeadlineMargin{60};
 
 // Stops the open watch when the deadline passes: Watch::next() blocks, and a quiet stream would
 // otherwise hold the plugin past --timeout until the server's own watch timeout.
@@ -100,7 +102,8 @@ class Waiter {
     bool need_resync = false;
     for (;;) {
       if (deadline_.passed()) {
-        err_ << timeout_line(request_.timeout, request_.name, phase_) << std::endl;
+        err_ << timeout_line(request_.timeout, request_.kind.word, request_.name, phase_)
+             << std::endl;
         return kExitTimeout;
       }
       std::optional<int> done = need_resync ? resync(need_resync) : follow(need_resync);
@@ -112,22 +115,23 @@ class Waiter {
   Clock::duration elapsed() const { return Clock::now() - request_.created; }
   std::string field_selector() const { return "metadata.name=" + request_.name; }
 
-  // One version of the Backup: prints a changed phase; the exit code once it is terminal.
+  // One version of the object: prints a changed phase; the exit code once it is terminal.
   std::optional<int> observe(const nlohmann::json& object) {
-    const api::Backup backup = api::parse_backup(object);
-    if (!backup.meta.resource_version.empty()) resource_version_ = backup.meta.resource_version;
-    if (auto line = phase_change_line(phase_, backup.status.phase, elapsed())) {
+    const api::ObjectMeta meta = api::parse_object_meta(object);
+    if (!meta.resource_version.empty()) resource_version_ = meta.resource_version;
+    const StatusSummary status = request_.kind.summarize(object);
+    if (auto line = phase_change_line(phase_, status.phase, elapsed())) {
       out_ << *line << std::endl;
     }
-    phase_ = backup.status.phase;
+    phase_ = status.phase;
     if (!api::is_terminal(phase_)) return std::nullopt;
-    const Outcome outcome = terminal_outcome(backup.status, elapsed());
+    const Outcome outcome = terminal_outcome(status, elapsed());
     (outcome.to_stderr ? err_ : out_) << outcome.line << std::endl;
     return outcome.exit_code;
   }
 
   std::optional<int> deleted() {
-    err_ << deleted_line(request_.name, phase_) << std::endl;
+    err_ << deleted_line(request_.kind.word, request_.name, phase_) << std::endl;
     return kExitFailure;
   }
 
@@ -137,7 +141,8 @@ class Waiter {
       deadline_.sleep(std::max<Clock::duration>(e.retry_after, retry_.next()));
       return std::nullopt;
     }
-    err_ << "error: " << doing << " backup " << request_.name << ": " << e.to_string() << std::endl;
+    err_ << "error: " << doing << " " << request_.kind.word << " " << request_.name << ": "
+         << e.to_string() << std::endl;
     return kExitFailure;
   }
 
@@ -153,14 +158,14 @@ class Waiter {
   std::optional<int> resync(bool& need_resync) {
     // A server that answers Gone to each fresh version would otherwise spin this loop.
     if (++resyncs_in_a_row_ > kMaxFailuresInARow) {
-      err_ << "error: cannot watch backup " << request_.name
+      err_ << "error: cannot watch " << request_.kind.word << " " << request_.name
            << ": the API server answers 410 Gone to every resourceVersion" << std::endl;
       return kExitFailure;
     }
     if (resyncs_in_a_row_ > 1) deadline_.sleep(retry_.next());
     kube::ListOptions options;
     options.field_selector = field_selector();
-    auto listed = client_.list(backups_resource(), request_.ns, options);
+    auto listed = client_.list(request_.kind.resource, request_.ns, options);
     if (!listed.ok()) return failed(listed.error(), "cannot read");
     const nlohmann::json& list = listed.value();
     const nlohmann::json items = list.value("items", nlohmann::json::array());
@@ -181,7 +186,7 @@ class Waiter {
     options.field_selector = field_selector();
     options.allow_bookmarks = true;
     options.timeout_seconds = deadline_.seconds_left();
-    auto opened = client_.watch(backups_resource(), request_.ns, options);
+    auto opened = client_.watch(request_.kind.resource, request_.ns, options);
     if (!opened.ok()) {
       if (kube::is_gone(opened.error())) {
         need_resync = true;
@@ -251,8 +256,20 @@ class Waiter {
 
 }  // namespace
 
-int wait_for_backup(kube::Client& client, const WaitRequest& request, std::ostream& out,
-                    std::ostream& err) {
+std::chrono::nanoseconds default_wait_timeout(int64_t active_deadline_seconds) {
+  // Capped where a count of nanoseconds would overflow.
+  const auto deadline = std::chrono::seconds{
+      std::clamp<int64_t>(active_deadline_seconds, 0, kLongestDeadlineSeconds)};
+  return deadline + kDeadlineMargin;
+}
+
+FollowedKind followed_backups() {
+  return {backups_resource(), "backup",
+          [](const nlohmann::json& object) { return summarize(api::parse_backup(object).status); }};
+}
+
+int wait_for_phase(kube::Client& client, const WaitRequest& request, std::ostream& out,
+                   std::ostream& err) {
   return Waiter(client, request, out, err).run();
 }
 
