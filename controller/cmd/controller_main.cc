@@ -120,8 +120,15 @@ int main(int argc, char** argv) {
   client_options.qps = flags.qps;
   client_options.burst = flags.burst;
   client_options.user_agent = "cellar-controller";
-  cellar::kube::Client client(std::move(*transport), client_options);
-  cellar::kube::EventRecorder events(client, "cellar-controller", host_name());
+  std::shared_ptr<cellar::kube::Transport> shared_transport = std::move(*transport);
+  cellar::kube::Client client(shared_transport, client_options);
+  // Events have a budget of their own, so a burst of them (a thousand schedules firing the same
+  // minute) never delays the writes that do the work; past it they wait in the recorder's queue.
+  cellar::kube::ClientOptions event_options = client_options;
+  event_options.qps = 50;
+  event_options.burst = 500;
+  cellar::kube::Client event_client(shared_transport, event_options);
+  cellar::kube::EventRecorder events(event_client, "cellar-controller", host_name());
 
   cellar::backup::BackupControllerOptions options;
   options.ns = flags.ns;

@@ -16,7 +16,7 @@ namespace cellar::schedule {
 
 struct ScheduleControllerOptions {
   std::string ns;  // empty: every namespace
-  int workers = 2;
+  int workers = 4;
 };
 
 class ScheduleController {

@@ -117,6 +117,30 @@ TEST_F(BackupS3E2E, ABackupToS3CompletesAndTheObjectIsTheDump) {
   EXPECT_EQ(incomplete_uploads(), 0);
 }
 
+TEST_F(BackupS3E2E, ARestoreReadsTheDumpBackFromS3) {
+  apply_s3_backup("offsite");
+  ASSERT_TRUE(wait_for_phase("offsite", "Completed"));
+  apply("apiVersion: v1\nkind: Secret\nmetadata:\n  name: pg-admin\nstringData:\n  password: \"" +
+        pg_->password() + "\"\n");
+  apply(
+      "apiVersion: cellar.dev/v1alpha1\nkind: Restore\nmetadata:\n  name: back\nspec:\n"
+      "  backupName: offsite\n  createDatabase: true\n  target:\n    host: 127.0.0.1\n"
+      "    port: " +
+      std::to_string(pg_->port()) +
+      "\n    name: shop_from_s3\n    user: postgres\n"
+      "    passwordSecretRef: {name: pg-admin, key: password}\n");
+  CommandResult done = kubectl_result(
+      {"wait", "--for=jsonpath={.status.phase}=Completed", "restore/back", "--timeout=60s"});
+  ASSERT_EQ(done.exit_code, 0) << done.describe() << "\n"
+                               << kubectl({"get", "restore/back", "-o", "yaml"});
+  EXPECT_EQ(kubectl({"get", "restore/back", "-o", "jsonpath={.status.backup.location}"}),
+            status_field("offsite", ".status.location"));
+  for (const char* table : {"customers", "orders", "events"}) {
+    const std::string count = std::string("SELECT count(*) FROM ") + table;
+    EXPECT_EQ(pg_->psql("shop_from_s3", count), pg_->psql("shop", count)) << table;
+  }
+}
+
 TEST_F(BackupS3E2E, AWrongSecretKeyFailsWithSignatureDoesNotMatch) {
   apply_credentials("wrong-creds", "not-the-secret-key");
   apply_s3_backup("unsigned", "", kBucket, "wrong-creds");
