@@ -10,6 +10,12 @@ std::string status_message(std::string text) {
   return text;
 }
 
+std::string invalid_spec_message(const std::vector<std::string>& errors) {
+  std::string out = "Invalid spec: ";
+  for (size_t i = 0; i < errors.size(); ++i) out += (i ? "; " : "") + errors[i];
+  return out;
+}
+
 std::string first_non_empty(std::initializer_list<std::string> values) {
   for (const auto& v : values) {
     if (!v.empty()) return v;

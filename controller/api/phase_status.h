@@ -21,6 +21,9 @@ inline constexpr size_t kMaxStatusMessage = 1024;
 // `text` without trailing blanks, cut to kMaxStatusMessage (ending in "...").
 std::string status_message(std::string text);
 
+// "Invalid spec: <error>; <error>", the status message of a spec that cannot be acted on.
+std::string invalid_spec_message(const std::vector<std::string>& errors);
+
 // The first of `values` that is not empty, or empty.
 std::string first_non_empty(std::initializer_list<std::string> values);
 

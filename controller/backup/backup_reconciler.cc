@@ -88,7 +88,7 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
   Decision d = decide(o);
   switch (d.job) {
     case JobAction::kCreate: {
-      auto created = create_job(backup, make_dump_job(backup, options_));
+      auto created = create_job(client_, backup.meta.ns, make_dump_job(backup, options_));
       if (!created.ok()) {
         if (!kube::is_permanent(created.error())) return created.error();
         return fail_for_refusal(backup, o, "Job " + job_name, created.error());
@@ -96,16 +96,15 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
       if (!*created) {
         // Made by an earlier pass whose cache lagged (adopted on the next pass: say nothing
         // twice), or by someone else — whose Job our label-filtered cache cannot see.
-        auto existing = client_.get(kube::resources::jobs(), backup.meta.ns, job_name);
-        if (!existing.ok()) return existing.error();
-        JobView found = parse_job(*existing);
-        if (!owned_by(found.meta, backup)) return refuse_foreign_job(backup, found);
+        auto foreign = foreign_job(client_, backup.meta.ns, job_name, backup.meta.uid);
+        if (!foreign.ok()) return foreign.error();
+        if (*foreign) return refuse_foreign_job(backup, **foreign);
         d.events.clear();
       }
       break;
     }
     case JobAction::kDelete:
-      if (auto s = delete_job(backup.meta.ns, job_name); !s.ok()) return s.error();
+      if (auto s = delete_job(client_, backup.meta.ns, job_name); !s.ok()) return s.error();
       break;
     case JobAction::kNone:
       break;
@@ -171,7 +170,7 @@ kube::Status BackupReconciler::reconcile_deletion(const api::Backup& backup, con
   // A dump still running would write the file again after it was removed: stop it first. Its
   // deletion event brings us back.
   if (job && owned_by(job->meta, backup) && job->finished.empty()) {
-    return delete_job(backup.meta.ns, job->meta.name);
+    return delete_job(client_, backup.meta.ns, job->meta.name);
   }
   // Nothing was ever written when no Job ran.
   if (backup.spec.deletion_policy != api::DeletionPolicy::kDelete ||
@@ -183,7 +182,7 @@ kube::Status BackupReconciler::reconcile_deletion(const api::Backup& backup, con
   if (!cleanup.ok()) return cleanup.error();
   if (!*cleanup) {
     spdlog::info("{}: deleting its dump {}", backup.meta.key(), dump_location(backup));
-    auto created = create_job(backup, make_cleanup_job(backup, options_));
+    auto created = create_job(client_, backup.meta.ns, make_cleanup_job(backup, options_));
     if (created.ok()) return kube::ok_status();
     const kube::Error& error = created.error();
     if (kube::is_namespace_terminating(error)) {
@@ -243,18 +242,20 @@ kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& back
   const std::string& ns = backup.meta.ns;
   const auto& db = backup.spec.database;
   std::vector<BlockerCheck> checks = {[&] {
-    return secret_blocker(ns, db.password_secret_ref.name, {db.password_secret_ref.key},
-                          "spec.database.passwordSecretRef", true);
+    return backup::secret_blocker(client_, ns, db.password_secret_ref.name,
+                                  {db.password_secret_ref.key}, "spec.database.passwordSecretRef",
+                                  true);
   }};
   if (const auto& s3 = backup.spec.storage.s3) {
     checks.push_back([&] {
-      return secret_blocker(ns, s3->credentials_secret_ref.name,
-                            {api::kAwsAccessKeyId, api::kAwsSecretAccessKey},
-                            "spec.storage.s3.credentialsSecretRef", false);
+      return backup::secret_blocker(client_, ns, s3->credentials_secret_ref.name,
+                                    {api::kAwsAccessKeyId, api::kAwsSecretAccessKey},
+                                    "spec.storage.s3.credentialsSecretRef", false);
     });
     if (const auto& ca = s3->ca_secret_ref) {
       checks.push_back([&] {
-        return secret_blocker(ns, ca->name, {ca->key}, "spec.storage.s3.caSecretRef", true);
+        return backup::secret_blocker(client_, ns, ca->name, {ca->key},
+                                      "spec.storage.s3.caSecretRef", true);
       });
     }
   }
@@ -265,29 +266,6 @@ kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& back
     });
   }
   return first_blocker(checks);
-}
-
-kube::Result<std::string> BackupReconciler::secret_blocker(const std::string& ns,
-                                                           const std::string& name,
-                                                           const std::vector<std::string>& keys,
-                                                           const std::string& field,
-                                                           bool ref_names_key) {
-  return backup::secret_blocker(client_, ns, name, keys, field, ref_names_key);
-}
-
-kube::Result<bool> BackupReconciler::create_job(const api::Backup& backup, const json& job) {
-  const std::string name = job["metadata"]["name"];
-  auto created = client_.create(kube::resources::jobs(), backup.meta.ns, job);
-  if (created.ok()) return true;
-  if (!kube::is_already_exists(created.error())) return created.error();
-  // Made by an earlier pass whose cache had not caught up, or by someone else: ours is adopted
-  // on the next pass (its event is on its way), theirs is refused there.
-  spdlog::info("{}: Job {} already exists", backup.meta.key(), name);
-  return false;
-}
-
-kube::Status BackupReconciler::delete_job(const std::string& ns, const std::string& name) {
-  return backup::delete_job(client_, ns, name);
 }
 
 kube::Status BackupReconciler::write_status(const api::Backup& backup,

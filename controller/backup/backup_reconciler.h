@@ -58,15 +58,6 @@ class BackupReconciler {
   std::optional<PodView> newest_pod(const std::string& ns, const std::string& job_name) const;
   // Why the Job cannot be made yet (Secret, key or PVC missing), or empty.
   kube::Result<std::string> find_blocker(const api::Backup& backup);
-  // Why the Secret `name` that `field` refers to cannot serve (missing, or without one of
-  // `keys`), or empty. `ref_names_key`: the ref has a `key` field to fix (a credentials Secret
-  // has fixed keys instead).
-  kube::Result<std::string> secret_blocker(const std::string& ns, const std::string& name,
-                                           const std::vector<std::string>& keys,
-                                           const std::string& field, bool ref_names_key);
-  // True when this call made the Job; false when it already existed.
-  kube::Result<bool> create_job(const api::Backup& backup, const nlohmann::json& job);
-  kube::Status delete_job(const std::string& ns, const std::string& name);
   kube::Status write_status(const api::Backup& backup, const api::BackupStatus& status);
   kube::Status set_finalizer(const api::Backup& backup, bool present);
   void record(const api::Backup& backup, const Event& event);

@@ -1,5 +1,7 @@
 #include "controller/backup/job_lookup.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <future>
 #include <tuple>
@@ -39,6 +41,25 @@ std::optional<PodView> newest_pod(const kube::Informer<PodView>& pods, const std
     return std::tie(a.meta.creation_timestamp, a.meta.name) <
            std::tie(b.meta.creation_timestamp, b.meta.name);
   });
+}
+
+kube::Result<bool> create_job(kube::Client& client, const std::string& ns,
+                              const nlohmann::json& job) {
+  auto created = client.create(kube::resources::jobs(), ns, job);
+  if (created.ok()) return true;
+  if (!kube::is_already_exists(created.error())) return created.error();
+  spdlog::info("{}/{}: Job already exists", ns, job["metadata"]["name"].get<std::string>());
+  return false;
+}
+
+kube::Result<std::optional<JobView>> foreign_job(kube::Client& client, const std::string& ns,
+                                                 const std::string& name,
+                                                 const std::string& owner_uid) {
+  auto existing = client.get(kube::resources::jobs(), ns, name);
+  if (!existing.ok()) return existing.error();
+  JobView found = parse_job(*existing);
+  if (controlled_by(found.meta, owner_uid)) return {std::optional<JobView>{}};
+  return {std::optional<JobView>{std::move(found)}};
 }
 
 kube::Status delete_job(kube::Client& client, const std::string& ns, const std::string& name) {

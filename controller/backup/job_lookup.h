@@ -33,6 +33,17 @@ kube::Result<std::optional<JobView>> find_job(kube::Client& client,
 std::optional<PodView> newest_pod(const kube::Informer<PodView>& pods, const std::string& ns,
                                   const std::string& job_name);
 
+// Creates `job` in `ns`: true when this call made it, false when a Job of its name exists already
+// (made by an earlier pass whose cache had not caught up, or by someone else: see foreign_job).
+kube::Result<bool> create_job(kube::Client& client, const std::string& ns,
+                              const nlohmann::json& job);
+
+// Job "ns/name" read from the API server when it is not controlled by `owner_uid` (someone
+// else's, which the label-filtered caches never show), or nullopt when it is the owner's.
+kube::Result<std::optional<JobView>> foreign_job(kube::Client& client, const std::string& ns,
+                                                 const std::string& name,
+                                                 const std::string& owner_uid);
+
 // Deletes Job "ns/name" and (in the background) its Pods; a Job already gone is no error.
 kube::Status delete_job(kube::Client& client, const std::string& ns, const std::string& name);
 

@@ -14,12 +14,6 @@ namespace {
 
 using api::Phase;
 
-std::string join(const std::vector<std::string>& parts, const char* sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
 using api::first_non_empty;
 
 void finish(api::BackupStatus& s, Phase phase, std::string message, const Observation& o,
@@ -139,7 +133,7 @@ Decision decide(const Observation& o) {
                    : "Cancelled (spec.cancel is true) before it started",
            o, "");
   } else if (!b.spec_errors.empty()) {
-    finish(s, Phase::kFailed, "Invalid spec: " + join(b.spec_errors, "; "), o, "");
+    finish(s, Phase::kFailed, api::invalid_spec_message(b.spec_errors), o, "");
   } else if (!o.job) {
     if (o.job_vanished) {
       finish(s, Phase::kFailed,

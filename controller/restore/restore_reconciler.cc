@@ -12,7 +12,7 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string foreign_job(const std::string& job_name) {
+std::string foreign_job_message(const std::string& job_name) {
   return "a Job named " + job_name +
          " already exists and does not belong to this Restore; delete it or give the Restore "
          "another name";
@@ -56,7 +56,7 @@ kube::Result<kube::Requeue> RestoreReconciler::reconcile(const std::string& key)
                    job_name);
       return kDone;
     }
-    o.blocker = foreign_job(job_name);
+    o.blocker = foreign_job_message(job_name);
     job->reset();
   }
 
@@ -85,28 +85,22 @@ kube::Result<kube::Requeue> RestoreReconciler::reconcile(const std::string& key)
 
   Decision d = decide(o);
   if (d.job == JobAction::kCreate) {
-    auto created =
-        client_.create(kube::resources::jobs(), ns, make_restore_job(restore, *o.backup, options_));
+    auto created = backup::create_job(client_, ns, make_restore_job(restore, *o.backup, options_));
     if (!created.ok()) {
       const kube::Error& error = created.error();
-      if (kube::is_already_exists(error)) {
-        // Made by an earlier pass whose cache lagged (adopted when its event arrives; its Events
-        // were recorded then), or by someone else, whose Job the label-filtered cache never sees.
-        auto existing = client_.get(kube::resources::jobs(), ns, job_name);
-        if (!existing.ok()) return existing.error();
-        if (backup::controlled_by(backup::parse_job(*existing).meta, restore.meta.uid)) {
-          spdlog::info("{}: Job {} already exists", key, job_name);
-          return kube::Requeue(d.requeue_after);
-        }
-        o.blocker = foreign_job(job_name);
-        d = decide(o);
-      } else {
-        if (!kube::is_permanent(error)) return error;
-        if (kube::is_namespace_terminating(error)) return kDone;
-        spdlog::error("{}: the API server refused Job {}: {}", key, job_name, error.to_string());
-        o.blocker = "The API server refused Job " + job_name + ": " + error.message;
-        d = decide(o);
-      }
+      if (!kube::is_permanent(error)) return error;
+      if (kube::is_namespace_terminating(error)) return kDone;
+      spdlog::error("{}: the API server refused Job {}: {}", key, job_name, error.to_string());
+      o.blocker = "The API server refused Job " + job_name + ": " + error.message;
+      d = decide(o);
+    } else if (!*created) {
+      // Made by an earlier pass whose cache lagged (adopted when its event arrives; its Events
+      // were recorded then), or by someone else, whose Job the label-filtered cache never sees.
+      auto foreign = backup::foreign_job(client_, ns, job_name, restore.meta.uid);
+      if (!foreign.ok()) return foreign.error();
+      if (!*foreign) return kube::Requeue(d.requeue_after);
+      o.blocker = foreign_job_message(job_name);
+      d = decide(o);
     } else {
       warn_if_target_being_dumped(restore);
     }

@@ -90,12 +90,6 @@ void remember_backup(api::RestoreStatus& s, const Observation& o) {
   s.backup = {o.backup->meta.name, o.backup->status.location, o.backup->status.checksum};
 }
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
-  return out;
-}
-
 }  // namespace
 
 Decision decide(const Observation& o) {
@@ -108,7 +102,7 @@ Decision decide(const Observation& o) {
 
   s.observed_generation = r.meta.generation;
   if (!r.spec_errors.empty()) {
-    finish(s, Phase::kFailed, "Invalid spec: " + join(r.spec_errors), o, "");
+    finish(s, Phase::kFailed, api::invalid_spec_message(r.spec_errors), o, "");
   } else if (!o.job) {
     if (o.job_vanished) {
       finish(s, Phase::kFailed,
