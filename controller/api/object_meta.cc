@@ -63,4 +63,12 @@ ObjectMeta parse_object_meta(const nlohmann::json& object) {
   return meta;
 }
 
+void keep_cellar_keys(ObjectMeta& meta) {
+  const auto foreign = [](const auto& entry) {
+    return !entry.first.starts_with("cellar.dev/") && entry.first != "job-name";
+  };
+  std::erase_if(meta.labels, foreign);
+  std::erase_if(meta.annotations, foreign);
+}
+
 }  // namespace cellar::api

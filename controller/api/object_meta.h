@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,21 @@ struct ObjectMeta {
 };
 
 ObjectMeta parse_object_meta(const nlohmann::json& object);
+
+// Drops the labels and annotations Cellar never reads, keeping its own (`cellar.dev/...`) and a
+// Pod's `job-name`. For the informers' caches: a kubectl-applied object carries its whole previous
+// configuration as an annotation, and every Job and Pod carries four or five labels of Kubernetes'
+// own; kept, they would be most of the cache.
+void keep_cellar_keys(ObjectMeta& meta);
+
+// An informer transform: `parse` (object JSON -> a struct with `meta`), then keep_cellar_keys.
+template <typename Parse>
+auto cache_projection(Parse parse) {
+  return [parse](const nlohmann::json& object) {
+    auto value = parse(object);
+    keep_cellar_keys(value.meta);
+    return std::optional(std::move(value));
+  };
+}
 
 }  // namespace cellar::api

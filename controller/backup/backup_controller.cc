@@ -20,13 +20,12 @@ kube::InformerOptions selected(const std::string& ns, const std::string& selecto
 BackupController::BackupController(kube::Client& client, kube::EventRecorder& events,
                                    BackupControllerOptions options)
     : options_(std::move(options)),
-      backups_(
-          client, backups_resource(), selected(options_.ns, ""),
-          [](const kube::json& j) { return std::optional<api::Backup>(api::parse_backup(j)); }),
+      backups_(client, backups_resource(), selected(options_.ns, ""),
+               api::cache_projection(api::parse_backup)),
       jobs_(client, kube::resources::jobs(), selected(options_.ns, kBackupLabel),
-            [](const kube::json& j) { return std::optional<JobView>(parse_job(j)); }),
+            api::cache_projection(parse_job)),
       pods_(client, kube::resources::pods(), selected(options_.ns, kBackupLabel),
-            [](const kube::json& j) { return std::optional<PodView>(parse_pod(j)); }),
+            api::cache_projection(parse_pod)),
       reconciler_(client, events, {backups_, jobs_, pods_}, options_.job) {
   index_pods_by_job(pods_);
   auto enqueue = [this](const api::Backup& b) { queue_.add(b.meta.key()); };

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
 
 #include "controller/api/timestamps.h"
 #include "controller/backup/cleanup_job.h"
@@ -34,8 +35,13 @@ BackupReconciler::BackupReconciler(kube::Client& client, kube::EventRecorder& ev
 kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::string& key) {
   const Requeue kDone;
   std::optional<api::Backup> cached = caches_.backups.get(key);
-  if (!cached) return kDone;  // gone: its Jobs go with it (ownerReferences)
+  if (!cached) {
+    own_writes_.forget(key);
+    return kDone;  // gone: its Jobs go with it (ownerReferences)
+  }
   const api::Backup& backup = *cached;
+  // Our last write has not come back yet: this pass would redo it from a state known to be gone.
+  if (own_writes_.cache_is_behind(key, backup.meta.resource_version)) return kDone;
 
   // A settled Backup needs nothing more unless it is being deleted or was cancelled (its Job may
   // still be stopping): no reads, no writes, however many of them there are.
@@ -78,22 +84,45 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
     o.pod = pod ? &*pod : nullptr;
   } else if (!backup.status.job_name.empty()) {
     o.job_vanished = true;
-  } else if (!api::is_terminal(backup.status.phase) && !backup.spec.cancel &&
-             backup.spec_errors.empty()) {
-    auto blocker = find_blocker(backup);
-    if (!blocker.ok()) return blocker.error();
-    o.blocker = *blocker;
+  }
+  // Whether a Secret or claim the Job needs is missing is asked beside the Job's creation, not
+  // before it: in front of it, those reads would double the time from an applied Backup to its
+  // Job. Creating first is harmless, since a pod whose Secret or claim is missing cannot start;
+  // when one is missing, the Job goes again before the Backup fails saying what to fix. Until
+  // status names the Job, every pass asks, so a check that failed once is not skipped for good.
+  std::future<kube::Result<std::string>> blocker;
+  if (backup.status.job_name.empty() && !api::is_terminal(backup.status.phase) &&
+      !backup.spec.cancel && backup.spec_errors.empty()) {
+    blocker = std::async(std::launch::async, [this, &backup] { return find_blocker(backup); });
   }
 
   Decision d = decide(o);
+  std::optional<kube::Result<bool>> created;
+  if (d.job == JobAction::kCreate) {
+    created = create_job(client_, backup.meta.ns, make_dump_job(backup, options_));
+  }
+  if (blocker.valid()) {
+    auto found = blocker.get();
+    if (!found.ok()) return found.error();
+    if (!found->empty()) {
+      const bool ours =
+          (created && created->ok() && **created) || (*job && owned_by((*job)->meta, backup));
+      if (ours) {
+        if (auto s = delete_job(client_, backup.meta.ns, job_name); !s.ok()) return s.error();
+      }
+      o.job = nullptr;
+      o.pod = nullptr;
+      o.blocker = std::move(*found);
+      d = decide(o);
+    }
+  }
   switch (d.job) {
     case JobAction::kCreate: {
-      auto created = create_job(client_, backup.meta.ns, make_dump_job(backup, options_));
-      if (!created.ok()) {
-        if (!kube::is_permanent(created.error())) return created.error();
-        return fail_for_refusal(backup, o, "Job " + job_name, created.error());
+      if (!created->ok()) {
+        if (!kube::is_permanent(created->error())) return created->error();
+        return fail_for_refusal(backup, o, "Job " + job_name, created->error());
       }
-      if (!*created) {
+      if (!**created) {
         // Made by an earlier pass whose cache lagged (adopted on the next pass: say nothing
         // twice), or by someone else — whose Job our label-filtered cache cannot see.
         auto foreign = foreign_job(client_, backup.meta.ns, job_name, backup.meta.uid);
@@ -280,7 +309,10 @@ kube::Status BackupReconciler::write_status(const api::Backup& backup,
                  {"resourceVersion", backup.meta.resource_version}}},
                {"status", api::to_json(status)}};
   auto written = client_.update_status(backups_resource(), backup.meta.ns, body);
-  if (written.ok()) return kube::ok_status();
+  if (written.ok()) {
+    own_writes_.wrote(backup.meta.key(), backup.meta.resource_version);
+    return kube::ok_status();
+  }
   return written.error();  // a 409 is retried with the fresh object the watch brings
 }
 
@@ -292,6 +324,7 @@ kube::Status BackupReconciler::set_finalizer(const api::Backup& backup, bool pre
   json patch = {{"metadata",
                  {{"finalizers", finalizers}, {"resourceVersion", backup.meta.resource_version}}}};
   auto patched = client_.merge_patch(backups_resource(), backup.meta.ns, backup.meta.name, patch);
+  if (patched.ok()) own_writes_.wrote(backup.meta.key(), backup.meta.resource_version);
   if (patched.ok() || kube::is_not_found(patched.error())) return kube::ok_status();
   return patched.error();
 }

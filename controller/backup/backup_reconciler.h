@@ -16,6 +16,7 @@
 #include "controller/kube/client.h"
 #include "controller/kube/events.h"
 #include "controller/kube/informer.h"
+#include "controller/kube/own_writes.h"
 #include "controller/kube/reconcile_loop.h"
 
 namespace cellar::backup {
@@ -66,6 +67,7 @@ class BackupReconciler {
   kube::EventRecorder& events_;
   Caches caches_;
   JobOptions options_;
+  kube::OwnWrites own_writes_;  // status and finalizer writes not yet back through the watch
 };
 
 }  // namespace cellar::backup

@@ -40,17 +40,19 @@ std::string object_key(const json& object);
 std::string object_resource_version(const json& object);
 
 // One change to a cache. kAdd: `now`; kUpdate: `old` and `now`; kDelete: `old`, the last state.
+// The states are shared with the cache, not copied: a list of 10,000 objects makes 10,000 deltas.
 template <typename T>
 struct CacheDelta {
   enum class Kind { kAdd, kUpdate, kDelete };
   Kind kind;
   std::string key;
-  std::optional<T> old;
-  std::optional<T> now;
+  std::shared_ptr<const T> old;
+  std::shared_ptr<const T> now;
 };
 
 // The informer's store: T by key with each object's resourceVersion, plus secondary indexes.
 // Mutations return the deltas they made, so the caller notifies outside the lock. Thread-safe.
+// Each T is held once, immutable, behind a shared pointer that deltas share.
 template <typename T>
 class ObjectCache {
  public:
@@ -58,7 +60,7 @@ class ObjectCache {
   struct Listed {
     std::string key;
     std::string resource_version;
-    T value;
+    std::shared_ptr<const T> value;
   };
 
   // Before the first object is stored: indexes are not back-filled.
@@ -68,28 +70,30 @@ class ObjectCache {
   std::optional<CacheDelta<T>> apply(const std::string& type, const std::string& key,
                                      const std::string& resource_version,
                                      std::optional<T> projected) {
+    std::shared_ptr<const T> value;
+    if (projected) value = std::make_shared<const T>(std::move(*projected));
     std::unique_lock lock(mu_);
     auto it = entries_.find(key);
-    if (type == "DELETED" || !projected) {
+    if (type == "DELETED" || !value) {
       if (it == entries_.end()) return std::nullopt;
-      unindex(key, it->second.value);
+      unindex(key, *it->second.value);
       // The final state of a deleted object is fresher than what was cached.
-      T last = type == "DELETED" && projected ? std::move(*projected) : std::move(it->second.value);
+      auto last = type == "DELETED" && value ? std::move(value) : std::move(it->second.value);
       entries_.erase(it);
-      return CacheDelta<T>{CacheDelta<T>::Kind::kDelete, key, std::move(last), std::nullopt};
+      return CacheDelta<T>{CacheDelta<T>::Kind::kDelete, key, std::move(last), nullptr};
     }
     if (it == entries_.end()) {
-      index(key, *projected);
-      entries_.emplace(key, Entry{resource_version, *projected});
-      return CacheDelta<T>{CacheDelta<T>::Kind::kAdd, key, std::nullopt, std::move(projected)};
+      index(key, *value);
+      entries_.emplace(key, Entry{resource_version, value});
+      return CacheDelta<T>{CacheDelta<T>::Kind::kAdd, key, nullptr, std::move(value)};
     }
     // Already seen (an event replayed around a resumed watch): nothing new.
     if (it->second.resource_version == resource_version) return std::nullopt;
-    unindex(key, it->second.value);
-    index(key, *projected);
-    T old = std::exchange(it->second.value, *projected);
+    unindex(key, *it->second.value);
+    index(key, *value);
+    auto old = std::exchange(it->second.value, value);
     it->second.resource_version = resource_version;
-    return CacheDelta<T>{CacheDelta<T>::Kind::kUpdate, key, std::move(old), std::move(projected)};
+    return CacheDelta<T>{CacheDelta<T>::Kind::kUpdate, key, std::move(old), std::move(value)};
   }
 
   // A complete fresh list replaces the cache; the deltas say how it differs from before.
@@ -101,22 +105,21 @@ class ObjectCache {
     for (Listed& item : items) {
       auto old = entries_.find(item.key);
       if (old == entries_.end()) {
-        deltas.push_back({CacheDelta<T>::Kind::kAdd, item.key, std::nullopt, item.value});
+        deltas.push_back({CacheDelta<T>::Kind::kAdd, item.key, nullptr, item.value});
       } else if (old->second.resource_version != item.resource_version) {
-        deltas.push_back(
-            {CacheDelta<T>::Kind::kUpdate, item.key, std::move(old->second.value), item.value});
+        deltas.push_back({CacheDelta<T>::Kind::kUpdate, item.key, old->second.value, item.value});
       }
       fresh.insert_or_assign(std::move(item.key),
                              Entry{std::move(item.resource_version), std::move(item.value)});
     }
     for (auto& [key, entry] : entries_) {
       if (fresh.count(key) == 0) {
-        deltas.push_back({CacheDelta<T>::Kind::kDelete, key, std::move(entry.value), std::nullopt});
+        deltas.push_back({CacheDelta<T>::Kind::kDelete, key, std::move(entry.value), nullptr});
       }
     }
     entries_ = std::move(fresh);
     for (auto& [name, idx] : indexes_) idx.keys.clear();
-    for (const auto& [key, entry] : entries_) index(key, entry.value);
+    for (const auto& [key, entry] : entries_) index(key, *entry.value);
     return deltas;
   }
 
@@ -124,7 +127,7 @@ class ObjectCache {
     std::shared_lock lock(mu_);
     auto it = entries_.find(key);
     if (it == entries_.end()) return std::nullopt;
-    return it->second.value;
+    return *it->second.value;
   }
   std::optional<std::string> resource_version(const std::string& key) const {
     std::shared_lock lock(mu_);
@@ -136,7 +139,7 @@ class ObjectCache {
     std::shared_lock lock(mu_);
     std::vector<T> out;
     out.reserve(entries_.size());
-    for (const auto& [key, entry] : entries_) out.push_back(entry.value);
+    for (const auto& [key, entry] : entries_) out.push_back(*entry.value);
     return out;
   }
   std::vector<std::string> keys() const {
@@ -154,7 +157,7 @@ class ObjectCache {
     if (idx == indexes_.end()) return out;
     auto keys = idx->second.keys.find(value);
     if (keys == idx->second.keys.end()) return out;
-    for (const std::string& key : keys->second) out.push_back(entries_.at(key).value);
+    for (const std::string& key : keys->second) out.push_back(*entries_.at(key).value);
     return out;
   }
   size_t size() const {
@@ -165,7 +168,7 @@ class ObjectCache {
  private:
   struct Entry {
     std::string resource_version;
-    T value;
+    std::shared_ptr<const T> value;
   };
   struct Index {
     IndexFn fn;
@@ -301,7 +304,8 @@ class Informer : private ListWatchSink {
   void listed(const json& object) override {
     // Projected page by page, so a big list never sits in memory as JSON all at once.
     if (auto value = transform_(object)) {
-      staged_.push_back({object_key(object), object_resource_version(object), std::move(*value)});
+      staged_.push_back({object_key(object), object_resource_version(object),
+                         std::make_shared<const T>(std::move(*value))});
     }
   }
   void end_list() override {

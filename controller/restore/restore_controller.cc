@@ -21,14 +21,13 @@ RestoreController::RestoreController(kube::Client& client, kube::EventRecorder& 
                                      const kube::Informer<api::Backup>& backups,
                                      RestoreControllerOptions options)
     : options_(std::move(options)),
-      restores_(
-          client, restores_resource(), selected(options_.ns, ""),
-          [](const kube::json& j) { return std::optional<api::Restore>(api::parse_restore(j)); }),
+      restores_(client, restores_resource(), selected(options_.ns, ""),
+                api::cache_projection(api::parse_restore)),
       backups_(backups),
       jobs_(client, kube::resources::jobs(), selected(options_.ns, kRestoreLabel),
-            [](const kube::json& j) { return std::optional(backup::parse_job(j)); }),
+            api::cache_projection(backup::parse_job)),
       pods_(client, kube::resources::pods(), selected(options_.ns, kRestoreLabel),
-            [](const kube::json& j) { return std::optional(backup::parse_pod(j)); }),
+            api::cache_projection(backup::parse_pod)),
       reconciler_(client, events, {restores_, backups_, jobs_, pods_}, options_.job) {
   backup::index_pods_by_job(pods_);
   auto enqueue = [this](const api::Restore& r) { queue_.add(r.meta.key()); };

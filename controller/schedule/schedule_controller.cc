@@ -31,9 +31,7 @@ ScheduleController::ScheduleController(kube::Client& client, kube::EventRecorder
                                        ScheduleControllerOptions options)
     : options_(std::move(options)),
       schedules_(client, backup_schedules_resource(), namespaced(options_.ns),
-                 [](const kube::json& j) {
-                   return std::optional<api::BackupSchedule>(api::parse_backup_schedule(j));
-                 }),
+                 api::cache_projection(api::parse_backup_schedule)),
       backups_(backups),
       reconciler_(client, events, {schedules_, backups}) {
   backups.add_index(kBackupsBySchedule, [](const api::Backup& b) {

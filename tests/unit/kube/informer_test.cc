@@ -54,7 +54,10 @@ class ObjectCacheTest : public ::testing::Test {
   std::vector<std::string> replace(const std::vector<json>& objects) {
     std::vector<ObjectCache<Item>::Listed> listed;
     for (const json& o : objects) {
-      if (auto item = project(o)) listed.push_back({item->key, object_resource_version(o), *item});
+      if (auto item = project(o)) {
+        listed.push_back(
+            {item->key, object_resource_version(o), std::make_shared<const Item>(*item)});
+      }
     }
     std::vector<std::string> out;
     for (const auto& d : cache_.replace(std::move(listed))) out.push_back(describe(d));

@@ -11,6 +11,7 @@ add_executable(kube_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/client_path_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/client_request_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/watch_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/own_writes_test.cc
 )
 target_link_libraries(kube_unit_tests PRIVATE cellar_kube GTest::gtest_main GTest::gmock)
 gtest_discover_tests(kube_unit_tests DISCOVERY_TIMEOUT 30 PROPERTIES TIMEOUT 60)
