@@ -15,6 +15,7 @@ packages=(
   postgresql postgresql-client bubblewrap util-linux tzdata procps ca-certificates
   python3-botocore awscli openssl
   unzip
+  libcli11-dev
 )
 # Node and npm for s3rver: any node that has npm will do (some machines carry a newer Node.js whose
 # package provides npm and conflicts with Debian's npm package), else Debian's.
