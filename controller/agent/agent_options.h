@@ -104,12 +104,18 @@ struct OptionsError {
   std::string termination_message_path = "/dev/termination-log";
 };
 
+// --help (or -h): the generated help, for stdout and exit 0.
+struct HelpText {
+  std::string text;
+};
+
 using AgentCommand = std::variant<DumpSettings, RestoreSettings, DeleteSettings>;
-using ParsedCommand = std::variant<AgentCommand, OptionsError>;
+using ParsedCommand = std::variant<AgentCommand, OptionsError, HelpText>;
 
 using Environment = std::map<std::string, std::string>;
 
-// Reads the command (argv[0] is the program's name) and the environment. Never throws.
+// Reads the command (argv[0] is the program's name, CLI11 splits the rest) and the environment.
+// Never throws.
 ParsedCommand parse_agent_command(const std::vector<std::string>& argv, const Environment& env);
 
 // The process environment as a map (entries without '=' are skipped).

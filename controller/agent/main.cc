@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
   const Environment env = environment_from(environ);
   ParsedCommand parsed = parse_agent_command(std::vector<std::string>(argv, argv + argc), env);
   if (const auto* error = std::get_if<OptionsError>(&parsed)) return report_usage_error(*error);
+  if (const auto* help = std::get_if<HelpText>(&parsed)) {
+    std::fputs(help->text.c_str(), stdout);
+    return 0;
+  }
 
   const AgentCommand& command = std::get<AgentCommand>(parsed);
   if (const auto* dump = std::get_if<DumpSettings>(&command)) {

@@ -2,8 +2,11 @@
 
 #include <openssl/evp.h>
 
+#include "tests/cluster/deployment_rules.h"
 #include "tests/cluster/meta_validation.h"
+#include "tests/cluster/rbac_rules.h"
 #include "tests/cluster/schema.h"
+#include "tests/cluster/service_rules.h"
 
 namespace cellar::testcluster {
 
@@ -150,7 +153,21 @@ Outcome<Admitted> admit_write(const ResourceType& type, json object, const json&
   if (type.schema.is_object()) {
     return admit_custom_resource(type, std::move(object), old_object, mode);
   }
-  if (type.group.empty() && type.plural == "secrets") fold_string_data(object);
+  if (type.group.empty() && type.plural == "secrets") {
+    fold_string_data(object);
+    if (!object.contains("type")) object["type"] = "Opaque";  // SetDefaults_Secret
+  }
+  json causes = json::array();
+  if (type.group == "apps" && type.plural == "deployments") {
+    default_deployment(object);
+    causes = deployment_causes(object, old_object);
+  } else if (type.group.empty() && type.plural == "services") {
+    default_service(object);
+    causes = service_causes(object);
+  } else if (is_rbac(type)) {
+    causes = rbac_causes(type, object, old_object);
+  }
+  if (!causes.empty()) return ApiError::invalid(type, object_name(object), causes);
   if (type.group == "apiextensions.k8s.io" && type.plural == "customresourcedefinitions") {
     default_crd(object);
     json causes = validate_crd(object);

@@ -5,6 +5,8 @@
 namespace cellar::testcluster {
 namespace {
 
+constexpr char kRbac[] = "rbac.authorization.k8s.io";
+
 const std::vector<std::string> kAllVerbs = {"create", "delete", "deletecollection", "get",
                                             "list",   "patch",  "update",           "watch"};
 
@@ -50,9 +52,17 @@ std::vector<ResourceType> builtin_types() {
       make("", "v1", "pods", "pod", "Pod", true, {"po"}, true, {"all"}),
       make("", "v1", "events", "event", "Event", true, {"ev"}),
       make("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, {"sa"}),
+      make("", "v1", "services", "service", "Service", true, {"svc"}, true, {"all"}),
       make("batch", "v1", "jobs", "job", "Job", true, {}, true, {"all"}),
+      make("apps", "v1", "deployments", "deployment", "Deployment", true, {"deploy"}, true,
+           {"all"}),
       make("events.k8s.io", "v1", "events", "event", "Event", true, {"ev"}),
       make("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, {}),
+      make(kRbac, "v1", "clusterroles", "clusterrole", "ClusterRole", false, {}),
+      make(kRbac, "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false,
+           {}),
+      make(kRbac, "v1", "roles", "role", "Role", true, {}),
+      make(kRbac, "v1", "rolebindings", "rolebinding", "RoleBinding", true, {}),
       crds_type(),
   };
 }

@@ -7,9 +7,11 @@
 
 namespace cellar::testcluster {
 
-// namespaces, secrets, configmaps, persistentvolumeclaims, pods, events, serviceaccounts (v1);
-// jobs (batch/v1); events (events.k8s.io/v1); leases (coordination.k8s.io/v1);
-// customresourcedefinitions (apiextensions.k8s.io/v1).
+// namespaces, secrets, configmaps, persistentvolumeclaims, pods, events, serviceaccounts, services
+// (v1); jobs (batch/v1); deployments (apps/v1); events (events.k8s.io/v1); leases
+// (coordination.k8s.io/v1); clusterroles, clusterrolebindings, roles, rolebindings
+// (rbac.authorization.k8s.io/v1); customresourcedefinitions (apiextensions.k8s.io/v1). Deployments
+// and Services are stored objects only: nothing runs them.
 std::vector<ResourceType> builtin_types();
 
 // The two built-ins the cluster's own controllers act on.

@@ -160,7 +160,14 @@ std::string FieldShape::element_of(const json& item) const {
   if (shape.type == ListType::kSet) return value_element(item);
   if (shape.type != ListType::kMap || !item.is_object()) return "";
   json keys = json::object();
-  for (const auto& key : shape.keys) {
+  // A Service's ports are keyed by port and protocol, a container's by containerPort and
+  // protocol: the field name is shared, so the item tells them apart.
+  std::vector<std::string> key_names = shape.keys;
+  if (origin_ == Origin::kBuiltin && field_ == "ports" && item.contains("port") &&
+      !item.contains("containerPort")) {
+    key_names = {"port", "protocol"};
+  }
+  for (const auto& key : key_names) {
     auto it = item.find(key);
     if (it != item.end()) {
       keys[key] = *it;

@@ -9,7 +9,6 @@ namespace {
 
 using json = nlohmann::json;
 using meta::field_cause;
-using meta::quoted;
 
 constexpr char kJobName[] = "batch.kubernetes.io/job-name";
 constexpr char kLegacyJobName[] = "job-name";
@@ -28,18 +27,6 @@ json template_labels(const json& job) {
   return meta.is_object() ? meta.value("labels", json::object()) : json::object();
 }
 
-// Go's %#v of a map[string]string, as field errors print one.
-std::string go_map(const json& labels) {
-  std::string text = "map[string]string{";
-  bool first = true;
-  for (const auto& [key, value] : labels.items()) {
-    text += (first ? "" : ", ") + quoted(key) + ":" +
-            quoted(value.is_string() ? value.get<std::string>() : value.dump());
-    first = false;
-  }
-  return text + "}";
-}
-
 // ValidateHasLabel.
 void require_label(json& causes, const json& labels, const std::string& key,
                    const std::string& expected) {
@@ -48,9 +35,9 @@ void require_label(json& causes, const json& labels, const std::string& key,
     causes.push_back(
         field_cause("FieldValueRequired", field, "Required value: must be '" + expected + "'"));
   } else if (labels[key] != expected) {
-    causes.push_back(
-        field_cause("FieldValueInvalid", field,
-                    "Invalid value: " + go_map(labels) + ": must be '" + expected + "'"));
+    causes.push_back(field_cause(
+        "FieldValueInvalid", field,
+        "Invalid value: " + meta::go_string_map(labels) + ": must be '" + expected + "'"));
   }
 }
 
@@ -128,9 +115,9 @@ json job_selector_causes(const json& job, bool on_create) {
   if (!selector_causes.empty()) return causes;
   for (const auto& [key, value] : match_labels.items()) {
     if (!labels.contains(key) || labels[key] != value) {
-      causes.push_back(field_cause(
-          "FieldValueInvalid", "spec.template.metadata.labels",
-          "Invalid value: " + go_map(labels) + ": `selector` does not match template `labels`"));
+      causes.push_back(field_cause("FieldValueInvalid", "spec.template.metadata.labels",
+                                   "Invalid value: " + meta::go_string_map(labels) +
+                                       ": `selector` does not match template `labels`"));
       break;
     }
   }

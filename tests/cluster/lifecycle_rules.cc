@@ -95,8 +95,10 @@ void reset_status_on_create(const ResourceType& type, json& object) {
     object["spec"]["finalizers"] = json::array({"kubernetes"});
   } else if (is(type, "", "pods") || is(type, "", "persistentvolumeclaims")) {
     object["status"] = {{"phase", "Pending"}};
-  } else if (is(type, "batch", "jobs")) {
+  } else if (is(type, "batch", "jobs") || is(type, "apps", "deployments")) {
     object["status"] = json::object();
+  } else if (is(type, "", "services")) {
+    object["status"] = {{"loadBalancer", json::object()}};
   } else if (is(type, "apiextensions.k8s.io", "customresourcedefinitions")) {
     json stored = json::array();
     for (const auto& v : object.value("spec", json::object()).value("versions", json::array())) {

@@ -15,6 +15,7 @@ constexpr size_t kMaxQualifiedNameLength = 63;
 constexpr size_t kMaxLabelValueLength = 63;
 
 const char kLabelFormat[] = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const char kDns1035LabelFormat[] = "[a-z]([-a-z0-9]*[a-z0-9])?";
 const char kSubdomainFormat[] = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 const char kQualifiedNameFormat[] = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 const char kLabelValueFormat[] = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
@@ -85,6 +86,20 @@ std::vector<std::string> label_problems(const std::string& value) {
           "and must start and end with an alphanumeric character",
           kLabelFormat, {"my-name", "123-abc"}));
     }
+  }
+  return problems;
+}
+
+// IsDNS1035Label: a Service's name becomes a DNS label and an environment variable's prefix, so
+// it must start with a letter.
+std::vector<std::string> dns1035_label_problems(const std::string& value) {
+  std::vector<std::string> problems;
+  if (value.size() > kMaxLabelLength) problems.push_back(max_length(kMaxLabelLength));
+  if (!is_label(value) || !(value.front() >= 'a' && value.front() <= 'z')) {
+    problems.push_back(regex_error(
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+        "alphabetic character, and end with an alphanumeric character",
+        kDns1035LabelFormat, {"my-name", "abc-123"}));
   }
   return problems;
 }
@@ -227,7 +242,11 @@ std::vector<std::string> name_problems(const ResourceType& type, const std::stri
   std::vector<std::string> problems;
   if (is_core(type, "namespaces")) {
     problems = label_problems(checked);
-  } else if (is_core(type, "events")) {
+  } else if (is_core(type, "services")) {
+    problems = dns1035_label_problems(checked);
+  } else if (is_core(type, "events") || type.group == "rbac.authorization.k8s.io") {
+    // RBAC objects are named like `system:controller:job-controller`: ValidateRBACName asks only
+    // for a path segment.
     problems = path_segment_problems(checked, prefix);
   } else {
     problems = subdomain_problems(checked);
@@ -480,6 +499,17 @@ std::vector<std::string> finalizer_warnings(const json& object, const json& old_
 
 json field_cause(const std::string& reason, const std::string& field, const std::string& message) {
   return {{"reason", reason}, {"message", message}, {"field", field}};
+}
+
+std::string go_string_map(const json& labels) {
+  std::string text = "map[string]string{";
+  bool first = true;
+  for (const auto& [key, value] : labels.items()) {
+    text += (first ? "" : ", ") + quoted(key) + ":" +
+            quoted(value.is_string() ? value.get<std::string>() : value.dump());
+    first = false;
+  }
+  return text + "}";
 }
 
 }  // namespace cellar::testcluster::meta

@@ -27,7 +27,8 @@ std::string generated_name(const std::string& generate_name, const std::string& 
 
 // The reasons `name` is not a valid object name of `type`, each a whole cause message
 // ("Invalid value: \"x\": ..."); empty when it is valid. Namespaces need an RFC 1123 label, core
-// v1 Events only a name that fits a URL path segment, everything else an RFC 1123 subdomain.
+// v1 Events and RBAC objects only a name that fits a URL path segment, Services an RFC 1035 label,
+// everything else an RFC 1123 subdomain.
 // `prefix`: `name` is a generateName, which may end in '-'.
 std::vector<std::string> name_problems(const ResourceType& type, const std::string& name,
                                        bool prefix = false);
@@ -70,5 +71,8 @@ nlohmann::json field_cause(const std::string& reason, const std::string& field,
 
 // Go's %q of a string, as field errors quote values.
 std::string quoted(const std::string& value);
+
+// Go's %#v of a map[string]string (labels), as field errors print one.
+std::string go_string_map(const nlohmann::json& labels);
 
 }  // namespace cellar::testcluster::meta

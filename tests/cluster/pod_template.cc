@@ -16,6 +16,19 @@ std::string default_pull_policy(const std::string& image) {
   return "IfNotPresent";
 }
 
+// SetDefaults_Probe and SetDefaults_HTTPGetAction.
+void default_probe(json& probe) {
+  if (!probe.is_object()) return;
+  if (!probe.contains("timeoutSeconds")) probe["timeoutSeconds"] = 1;
+  if (!probe.contains("periodSeconds")) probe["periodSeconds"] = 10;
+  if (!probe.contains("successThreshold")) probe["successThreshold"] = 1;
+  if (!probe.contains("failureThreshold")) probe["failureThreshold"] = 3;
+  if (probe.contains("httpGet") && probe["httpGet"].is_object() &&
+      !probe["httpGet"].contains("scheme")) {
+    probe["httpGet"]["scheme"] = "HTTP";
+  }
+}
+
 void default_container(json& c) {
   if (!c.contains("terminationMessagePath")) c["terminationMessagePath"] = "/dev/termination-log";
   if (!c.contains("terminationMessagePolicy")) c["terminationMessagePolicy"] = "File";
@@ -23,6 +36,14 @@ void default_container(json& c) {
     c["imagePullPolicy"] = default_pull_policy(c.value("image", std::string{}));
   }
   if (!c.contains("resources")) c["resources"] = json::object();
+  if (c.contains("ports") && c["ports"].is_array()) {
+    for (auto& port : c["ports"]) {
+      if (port.is_object() && !port.contains("protocol")) port["protocol"] = "TCP";
+    }
+  }
+  for (const char* probe : {"livenessProbe", "readinessProbe", "startupProbe"}) {
+    if (c.contains(probe)) default_probe(c[probe]);
+  }
 }
 
 void default_volume(json& v) {
@@ -30,22 +51,6 @@ void default_volume(json& v) {
     if (v.contains(kind) && v[kind].is_object() && !v[kind].contains("defaultMode")) {
       v[kind]["defaultMode"] = 420;
     }
-  }
-}
-
-void default_spec(json& spec) {
-  if (!spec.contains("restartPolicy")) spec["restartPolicy"] = "Always";
-  if (!spec.contains("terminationGracePeriodSeconds")) spec["terminationGracePeriodSeconds"] = 30;
-  if (!spec.contains("dnsPolicy")) spec["dnsPolicy"] = "ClusterFirst";
-  if (!spec.contains("securityContext")) spec["securityContext"] = json::object();
-  if (!spec.contains("schedulerName")) spec["schedulerName"] = "default-scheduler";
-  if (!spec.contains("enableServiceLinks")) spec["enableServiceLinks"] = true;
-  for (const char* list : {"containers", "initContainers"}) {
-    if (!spec.contains(list) || !spec[list].is_array()) continue;
-    for (auto& c : spec[list]) default_container(c);
-  }
-  if (spec.contains("volumes") && spec["volumes"].is_array()) {
-    for (auto& v : spec["volumes"]) default_volume(v);
   }
 }
 
@@ -64,6 +69,22 @@ const json* controller_reference(const json& pod) {
 }
 
 }  // namespace
+
+void default_pod_spec(json& spec) {
+  if (!spec.contains("restartPolicy")) spec["restartPolicy"] = "Always";
+  if (!spec.contains("terminationGracePeriodSeconds")) spec["terminationGracePeriodSeconds"] = 30;
+  if (!spec.contains("dnsPolicy")) spec["dnsPolicy"] = "ClusterFirst";
+  if (!spec.contains("securityContext")) spec["securityContext"] = json::object();
+  if (!spec.contains("schedulerName")) spec["schedulerName"] = "default-scheduler";
+  if (!spec.contains("enableServiceLinks")) spec["enableServiceLinks"] = true;
+  for (const char* list : {"containers", "initContainers"}) {
+    if (!spec.contains(list) || !spec[list].is_array()) continue;
+    for (auto& c : spec[list]) default_container(c);
+  }
+  if (spec.contains("volumes") && spec["volumes"].is_array()) {
+    for (auto& v : spec["volumes"]) default_volume(v);
+  }
+}
 
 json pod_for_job(const json& job) {
   const json& job_meta = job.at("metadata");
@@ -90,7 +111,7 @@ json pod_for_job(const json& job) {
                                           {"blockOwnerDeletion", true}}});
 
   json spec = tmpl.value("spec", json::object());
-  default_spec(spec);
+  default_pod_spec(spec);
   return {{"apiVersion", "v1"},
           {"kind", "Pod"},
           {"metadata", meta},

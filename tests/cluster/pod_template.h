@@ -18,6 +18,11 @@ namespace cellar::testcluster {
 // (terminationMessagePath, terminationMessagePolicy, imagePullPolicy, ...). Status: phase Pending.
 nlohmann::json pod_for_job(const nlohmann::json& job);
 
+// The defaults kube-apiserver gives a PodSpec wherever one is written (a Pod, a Job's or a
+// Deployment's template): restartPolicy, dnsPolicy, schedulerName, and each container's
+// terminationMessagePath/Policy, imagePullPolicy, ports' protocol and probes' timings.
+void default_pod_spec(nlohmann::json& spec);
+
 // The hostname the kubelet gives the Pod's containers: spec.hostname or the Pod's name, cut to 63
 // characters with any '-' or '.' the cut leaves at the end trimmed.
 std::string pod_hostname(const nlohmann::json& pod);

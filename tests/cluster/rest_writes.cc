@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "tests/cluster/patch.h"
+#include "tests/cluster/protobuf_body.h"
 #include "tests/cluster/rest_handlers.h"
 #include "tests/cluster/rest_support.h"
 #include "tests/cluster/write_ownership.h"
@@ -250,6 +251,10 @@ Outcome<DeleteRequest> delete_options(const HttpRequestData& request) {
   DeleteRequest options;
   if (!request.body.empty()) {
     json body = json::parse(request.body, nullptr, false);
+    // client-go sends DeleteOptions as protobuf when it talks protobuf (Helm's uninstall).
+    if (request.header("content-type").find("application/vnd.kubernetes.protobuf") == 0) {
+      body = decode_protobuf_object(request.body, nullptr).value_or(json());
+    }
     if (body.is_discarded() || !body.is_object()) {
       return ApiError::bad_request("the body of the request could not be decoded as DeleteOptions");
     }

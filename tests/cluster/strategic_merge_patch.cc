@@ -149,6 +149,15 @@ class StrategicMerge {
     return a.is_object() && b.is_object() && a.contains(key) && b.contains(key) && a[key] == b[key];
   }
 
+  // A Service's ports merge by `port`, a container's by `containerPort`: the field name is
+  // shared, so the items tell them apart.
+  static bool service_ports(const json& patch, const ListStrategy& s) {
+    if (s.merge_key != "containerPort") return false;
+    return std::any_of(patch.begin(), patch.end(), [](const json& e) {
+      return e.is_object() && e.contains("port") && !e.contains("containerPort");
+    });
+  }
+
   bool merge_list(json& target, const json& patch, const ListStrategy& s, bool under_metadata) {
     // A `$patch: replace` element anywhere in the list replaces the whole list.
     for (const auto& e : patch) {
@@ -173,13 +182,15 @@ class StrategicMerge {
       return true;
     }
     if (!target.is_array()) target = json::array();
+    const ListStrategy keyed = service_ports(patch, s) ? ListStrategy{"port", false} : s;
     for (const auto& element : patch) {
-      if (!element.is_object() || !element.contains(s.merge_key)) {
+      if (!element.is_object() || !element.contains(keyed.merge_key)) {
         return fail("map: " + element.dump() +
-                    " does not contain declared merge key: " + s.merge_key);
+                    " does not contain declared merge key: " + keyed.merge_key);
       }
-      auto match = std::find_if(target.begin(), target.end(),
-                                [&](const json& t) { return same_key(t, element, s.merge_key); });
+      auto match = std::find_if(target.begin(), target.end(), [&](const json& t) {
+        return same_key(t, element, keyed.merge_key);
+      });
       if (element.value("$patch", "") == "delete") {
         if (match != target.end()) target.erase(match);
         continue;
@@ -221,11 +232,14 @@ class StrategicMerge {
 };
 
 bool is_built_in(const std::string& kind) {
-  static const std::set<std::string> kinds = {"Pod",       "Job",
-                                              "Namespace", "Secret",
-                                              "ConfigMap", "PersistentVolumeClaim",
-                                              "Event",     "ServiceAccount",
-                                              "Lease",     "CustomResourceDefinition"};
+  static const std::set<std::string> kinds = {"Pod",         "Job",
+                                              "Namespace",   "Secret",
+                                              "ConfigMap",   "PersistentVolumeClaim",
+                                              "Event",       "ServiceAccount",
+                                              "Lease",       "CustomResourceDefinition",
+                                              "Service",     "Deployment",
+                                              "Role",        "ClusterRole",
+                                              "RoleBinding", "ClusterRoleBinding"};
   return kinds.count(kind) > 0;
 }
 

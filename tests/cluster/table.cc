@@ -170,7 +170,12 @@ json make_table(const ResourceType& type, const std::vector<json>& objects,
                 const std::string& list_resource_version, const std::string& continue_token,
                 IncludeObject include, std::chrono::system_clock::time_point now) {
   TableLayout layout;
-  static const char* const kBuiltInGroups[] = {"", "batch", "events.k8s.io", "coordination.k8s.io",
+  static const char* const kBuiltInGroups[] = {"",
+                                               "apps",
+                                               "batch",
+                                               "events.k8s.io",
+                                               "coordination.k8s.io",
+                                               "rbac.authorization.k8s.io",
                                                "apiextensions.k8s.io"};
   bool built_in_group = false;
   for (const char* g : kBuiltInGroups) built_in_group = built_in_group || type.group == g;

@@ -60,13 +60,8 @@ void BackupE2E::TearDown() {
 void BackupE2E::start_controller() {
   ++controller_starts_;
   ChildProcessOptions o;
-  o.argv = {CELLAR_CONTROLLER_BIN,
-            "--kubeconfig",
-            cluster_->kubeconfig_path(),
-            "--agent-image",
-            kAgentImage,
-            "--log-level",
-            "debug"};
+  o.argv = {CELLAR_CONTROLLER_BIN, "--kubeconfig", cluster_->kubeconfig_path()};
+  o.argv.insert(o.argv.end(), controller_args_.begin(), controller_args_.end());
   o.stderr_path = cluster_->dir() + "/controller-" + std::to_string(controller_starts_) + ".log";
   std::string error;
   controller_ = ChildProcess::spawn(o, &error);

@@ -63,6 +63,10 @@ class BackupE2E : public ::testing::Test {
   std::string ns_ = "backups";
   // Further cellar-test-cluster arguments, set before SetUp (e.g. --watch-window).
   std::vector<std::string> cluster_args_;
+  // The controller's arguments after `--kubeconfig FILE`; a test may replace them before SetUp
+  // (e.g. with a Deployment's rendered container args).
+  std::vector<std::string> controller_args_ = {"--agent-image", kAgentImage, "--log-level",
+                                               "debug"};
   std::unique_ptr<PostgresServer> pg_;
   std::unique_ptr<TestCluster> cluster_;
   std::unique_ptr<ChildProcess> controller_;

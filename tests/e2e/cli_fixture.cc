@@ -30,7 +30,7 @@ std::vector<std::string> CliE2E::kubectl_env() const {
 }
 
 CommandResult CliE2E::cellar(std::vector<std::string> args) {
-  std::vector<std::string> argv = {kKubectlPath, "cellar"};
+  std::vector<std::string> argv = {kubectl_path(), "cellar"};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("-n");
   argv.push_back(ns_);
@@ -40,7 +40,7 @@ CommandResult CliE2E::cellar(std::vector<std::string> args) {
 std::unique_ptr<ChildProcess> CliE2E::cellar_background(std::vector<std::string> args,
                                                         const std::string& stderr_path) {
   ChildProcessOptions o;
-  o.argv = {kKubectlPath, "cellar"};
+  o.argv = {kubectl_path(), "cellar"};
   o.argv.insert(o.argv.end(), args.begin(), args.end());
   o.argv.push_back("-n");
   o.argv.push_back(ns_);

@@ -1,5 +1,6 @@
-# Real kubectl (/usr/bin/kubectl) against a fresh cellar-test-cluster: CRDs, custom resources,
-# printer columns, watches, waits, patches, conflicts, schema violations, Jobs.
+# Real kubectl (the project-local one, else the PATH's: tests/support/tool_path.h) against a fresh
+# cellar-test-cluster: CRDs, custom resources, printer columns, watches, waits, patches, conflicts,
+# schema violations, Jobs.
 if(TARGET cellar_test_support)
   add_executable(e2e_kubectl_tests ${CMAKE_CURRENT_LIST_DIR}/kubectl_test.cc)
   target_link_libraries(e2e_kubectl_tests PRIVATE cellar_test_support GTest::gtest_main)

@@ -59,8 +59,8 @@ constexpr auto kEventually = std::chrono::seconds{30};
 class KubectlTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(access(kKubectlPath, X_OK), 0)
-        << kKubectlPath << " is missing: these tests drive the real kubectl and need it";
+    ASSERT_EQ(access(kubectl_path().c_str(), X_OK), 0)
+        << kubectl_path() << " is missing: these tests drive the real kubectl and need it";
     cluster_ = TestCluster::start();
     ASSERT_NE(cluster_, nullptr);
     CommandResult applied = kubectl({"apply", "-f", write("crd.yaml", kWidgetCrd)});

@@ -38,7 +38,7 @@ std::string edited(const std::string& from, const std::string& to) {
 class ServerSideApplyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(access(kKubectlPath, X_OK), 0) << kKubectlPath << " is missing";
+    ASSERT_EQ(access(kubectl_path().c_str(), X_OK), 0) << kubectl_path() << " is missing";
     cluster_ = TestCluster::start();
     ASSERT_NE(cluster_, nullptr);
     CommandResult crds = kubectl({"apply", "--server-side", "-f", CELLAR_SOURCE_DIR "/crds/"});

@@ -107,7 +107,7 @@ kube::Result<nlohmann::json> TestCluster::get_hook(const std::string& path) {
 CommandResult TestCluster::kubectl(const std::vector<std::string>& args,
                                    std::chrono::milliseconds timeout,
                                    const std::string& stdin_text) const {
-  std::vector<std::string> argv = {kKubectlPath};
+  std::vector<std::string> argv = {kubectl_path()};
   argv.insert(argv.end(), args.begin(), args.end());
   // kubectl keeps a discovery cache under HOME; a per-cluster HOME keeps clusters apart.
   return run_command(argv, {"KUBECONFIG=" + kubeconfig_path_, "HOME=" + dir_.path()}, timeout,
@@ -117,7 +117,7 @@ CommandResult TestCluster::kubectl(const std::vector<std::string>& args,
 std::unique_ptr<ChildProcess> TestCluster::kubectl_background(
     const std::vector<std::string>& args, const std::string& stdout_path) const {
   ChildProcessOptions spawn;
-  spawn.argv = {kKubectlPath};
+  spawn.argv = {kubectl_path()};
   spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
   spawn.env = {"KUBECONFIG=" + kubeconfig_path_, "HOME=" + dir_.path()};
   spawn.stdout_path = stdout_path;

@@ -18,6 +18,7 @@
 #include "controller/kube/error.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/tool_path.h"
 
 namespace cellar::testing {
 
@@ -53,7 +54,8 @@ class TestCluster {
                                          const nlohmann::json& body = nlohmann::json::object());
   kube::Result<nlohmann::json> get_hook(const std::string& path);
 
-  // Runs /usr/bin/kubectl with KUBECONFIG pointing at this cluster, `stdin_text` as its input.
+  // Runs kubectl (kubectl_path()) with KUBECONFIG pointing at this cluster, `stdin_text` as its
+  // input.
   CommandResult kubectl(const std::vector<std::string>& args,
                         std::chrono::milliseconds timeout = std::chrono::seconds{60},
                         const std::string& stdin_text = "") const;
@@ -81,8 +83,5 @@ class TestCluster {
   std::unique_ptr<kube::Client> hooks_;
   std::optional<int> exit_status_;
 };
-
-// Where kubectl is; the tests fail (never skip) when it is missing.
-inline constexpr const char* kKubectlPath = "/usr/bin/kubectl";
 
 }  // namespace cellar::testing

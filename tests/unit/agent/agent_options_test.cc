@@ -104,6 +104,24 @@ TEST_F(AgentOptionsTest, ExplainsBadUsage) {
   EXPECT_THAT(dump_error({"extra"}), HasSubstr("unexpected argument \"extra\""));
 }
 
+TEST_F(AgentOptionsTest, HelpIsGeneratedFromTheFlags) {
+  const ParsedCommand dump_help = parse({"dump", "--help"});
+  const auto* help = std::get_if<HelpText>(&dump_help);
+  ASSERT_NE(help, nullptr);
+  EXPECT_THAT(help->text, HasSubstr("--output VALUE"));
+  EXPECT_THAT(help->text, HasSubstr("(CELLAR_OUTPUT)"));
+  EXPECT_THAT(help->text, Not(HasSubstr("--checksum")));  // restore's, not dump's
+  const ParsedCommand all_help = parse({"-h"});
+  const auto* all = std::get_if<HelpText>(&all_help);
+  ASSERT_NE(all, nullptr);
+  EXPECT_THAT(all->text, HasSubstr("restore"));
+  EXPECT_THAT(all->text, HasSubstr("--create-database [=true|false]"));
+}
+
+TEST_F(AgentOptionsTest, AFlagGivenTwiceTakesItsLastValue) {
+  EXPECT_EQ(dump({"--output", "/a/x.dump", "--output=/b/y.dump"}).output, "/b/y.dump");
+}
+
 TEST_F(AgentOptionsTest, AnErrorStillKnowsWhereToReport) {
   env["CELLAR_TERMINATION_MESSAGE_PATH"] = "/tmp/message";
   ParsedCommand parsed = parse({"dump", "--format", "tar"});

@@ -31,6 +31,21 @@ TEST_F(StrategicMergePatchTest, EnvMergesByNameInsideAContainer) {
   EXPECT_EQ(out["spec"]["containers"][0]["env"].size(), 2u);
 }
 
+TEST_F(StrategicMergePatchTest, AServicesPortsMergeByPort) {
+  json out = patch(R"({"spec":{"ports":[{"name":"a","port":80},{"name":"b","port":81}]}})",
+                   R"({"spec":{"ports":[{"name":"c","port":81}]}})", "Service");
+  EXPECT_EQ(out["spec"]["ports"],
+            json::parse(R"([{"name":"a","port":80},{"name":"c","port":81}])"));
+}
+
+TEST_F(StrategicMergePatchTest, ADeploymentsTemplateContainersMergeByName) {
+  json out = patch(
+      R"({"spec":{"template":{"spec":{"containers":[{"name":"a","image":"x","ports":[{"containerPort":8080}]}]}}}})",
+      R"({"spec":{"template":{"spec":{"containers":[{"name":"a","image":"y"}]}}}})", "Deployment");
+  EXPECT_EQ(out["spec"]["template"]["spec"]["containers"],
+            json::parse(R"([{"name":"a","image":"y","ports":[{"containerPort":8080}]}])"));
+}
+
 TEST_F(StrategicMergePatchTest, JobTemplateListsMergeToo) {
   json out = patch(
       R"({"spec":{"template":{"spec":{"volumes":[{"name":"v1"}],"containers":[{"name":"a","volumeMounts":[{"mountPath":"/a","name":"v1"}]}]}}}})",
