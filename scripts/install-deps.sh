@@ -11,7 +11,8 @@ packages=(
   g++ cmake ninja-build pkg-config clang-format
   libcpprest-dev libssl-dev libyaml-cpp-dev libpq-dev libspdlog-dev libcurl4-openssl-dev
   googletest libgtest-dev libgmock-dev
-  nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev
+  nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev libcli11-dev
+  prometheus
   postgresql postgresql-client bubblewrap util-linux tzdata procps ca-certificates
   python3-botocore awscli openssl
 )
