@@ -63,6 +63,8 @@ class BackupE2E : public ::testing::Test {
   std::string ns_ = "backups";
   // Further cellar-test-cluster arguments, set before SetUp (e.g. --watch-window).
   std::vector<std::string> cluster_args_;
+  // False: SetUp starts no controller (tests that run their own, e.g. several replicas).
+  bool start_controller_in_setup_ = true;
   std::unique_ptr<PostgresServer> pg_;
   std::unique_ptr<TestCluster> cluster_;
   std::unique_ptr<ChildProcess> controller_;
