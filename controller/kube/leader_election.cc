@@ -141,7 +141,13 @@ void LeaderElector::run() {
   std::uniform_int_distribution<int> jitter_percent(0, 10);
   while (true) {
     const auto started = LeaseClock::now();
-    const bool holds = try_acquire_or_renew();
+    bool holds = try_acquire_or_renew();
+    // As client-go's renew loop, whose requests are cancelled at the renew deadline: a renewal
+    // that comes back after it does not count, the leader has lost.
+    if (holds && leading_ &&
+        LeaseClock::now() >= write_deadline(last_renewal, config_.renew_deadline)) {
+      holds = false;
+    }
     if (holds) {
       fence_.open_until(write_deadline(started, config_.renew_deadline));
       last_renewal = started;
