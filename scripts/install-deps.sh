@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Cellar needs to build, test and run its demo on Debian bookworm: the compiler and
 # build tools, the libraries, PostgreSQL (server and pg_dump, for the tests and the demo),
-# bubblewrap (the test cluster runs Jobs' containers in it), and the S3 test harness: s3rver (from
+# bubblewrap (the test cluster runs Jobs' containers in it), CLI11 (the controller's flags),
+# prometheus (its promtool checks the controller's /metrics), and the S3 test harness: s3rver (from
 # the npm registry, into tests/support/s3rver/node_modules), python3-botocore (the verifying front
 # recomputes each request's signature with it) and awscli (reads back what the agent stored).
 # Installs only what is missing, so a second run costs a second.

@@ -7,6 +7,7 @@ add_executable(controller_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/listen_address_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/liveness_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/process_metrics_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/controller_metrics_test.cc
 )
 target_link_libraries(controller_unit_tests PRIVATE cellar_controller_flags cellar_kube
   cellar_health_rules cellar_metrics GTest::gtest_main)
