@@ -48,7 +48,14 @@ TEST_F(LeaderElectionE2E, ExactlyOneReplicaActs) {
   const std::string leader = start_two(kShortLease);
   ASSERT_FALSE(leader.empty());
   apply_secret_and_claim("s3cret-app-pw");
-  // Both replicas have settled (one leads, one waits): count from here.
+  // Both replicas have settled (one leads, one waits, past its first try): count from here.
+  for (const Replica& r : replicas_) {
+    for (int i = 0; i < 300; ++i) {
+      if (read_file(r.log_path).find("running as a standby") != std::string::npos) break;
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    ASSERT_NE(read_file(r.log_path).find("running as a standby"), std::string::npos);
+  }
   std::this_thread::sleep_for(seconds(1));
   reset_stats();
   apply_backup("one");
