@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Cellar needs to build, test and run its demo on Debian bookworm: the compiler and
 # build tools, the libraries, PostgreSQL (server and pg_dump, for the tests and the demo),
-# bubblewrap (the test cluster runs Jobs' containers in it), and the S3 test harness: s3rver (from
+# bubblewrap (the test cluster runs Jobs' containers in it), CLI11 (the controller's flags),
+# prometheus (its promtool checks the controller's /metrics), and the S3 test harness: s3rver (from
 # the npm registry, into tests/support/s3rver/node_modules), python3-botocore (the verifying front
 # recomputes each request's signature with it) and awscli (reads back what the agent stored).
 # Installs only what is missing, so a second run costs a second.
@@ -11,11 +12,11 @@ packages=(
   g++ cmake ninja-build pkg-config clang-format
   libcpprest-dev libssl-dev libyaml-cpp-dev libpq-dev libspdlog-dev libcurl4-openssl-dev
   googletest libgtest-dev libgmock-dev
-  nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev
+  nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev libcli11-dev
+  prometheus
   postgresql postgresql-client bubblewrap util-linux tzdata procps ca-certificates
   python3-botocore awscli openssl
   unzip
-  libcli11-dev
 )
 # Node and npm for s3rver: any node that has npm will do (some machines carry a newer Node.js whose
 # package provides npm and conflicts with Debian's npm package), else Debian's.
@@ -36,7 +37,21 @@ if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
+  # Only promtool is wanted from the prometheus package: keep its server from being started (and
+  # listening on every interface) by the package's install scripts, through Debian's policy-rc.d.
+  policy=/usr/sbin/policy-rc.d
+  placed_policy=""
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    placed_policy=1
+  fi
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if [[ -n $placed_policy ]]; then "${sudo[@]}" rm -f "$policy"; fi
+  if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null &&
+    systemctl is-system-running >/dev/null 2>&1; then
+    "${sudo[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
 
 # kubectl 1.27+ and helm do not come from Debian's archive (its kubernetes-client is 1.20: no

@@ -61,7 +61,7 @@ void BackupController::enqueue_backup_of_pod(const PodView& pod) {
   if (auto job = jobs_.get(pod.meta.ns + "/" + pod.job_name)) enqueue_backup_of(job->meta);
 }
 
-bool BackupController::start(std::chrono::milliseconds sync_timeout) {
+bool BackupController::sync_caches(std::chrono::milliseconds sync_timeout) {
   jobs_.run();
   pods_.run();
   backups_.run();
@@ -69,15 +69,26 @@ bool BackupController::start(std::chrono::milliseconds sync_timeout) {
   if (!kube::wait_for_caches(sync_timeout, jobs_, pods_, backups_)) return false;
   spdlog::info("caches synced: {} backups, {} jobs, {} pods", backups_.size(), jobs_.size(),
                pods_.size());
-  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+  synced_ = true;
   return true;
 }
 
+void BackupController::start_workers() {
+  std::lock_guard lock(workers_mu_);
+  if (stopped_ || !workers_.empty()) return;
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+}
+
 void BackupController::stop() {
-  if (stopped_.exchange(true)) return;
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard lock(workers_mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    workers.swap(workers_);
+  }
   queue_.shut_down();
-  for (auto& w : workers_) w.join();
-  workers_.clear();
+  for (auto& w : workers) w.join();
   backups_.stop();
   pods_.stop();
   jobs_.stop();

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -29,7 +30,16 @@ class BackupController {
   ~BackupController();
 
   // Starts the informers, waits for them to sync (false on timeout), then starts the workers.
-  bool start(std::chrono::milliseconds sync_timeout);
+  // start() is sync_caches() then start_workers(). A standby replica only syncs: its caches stay
+  // current, and its workers start when it becomes the leader.
+  bool start(std::chrono::milliseconds sync_timeout) {
+    return sync_caches(sync_timeout) && (start_workers(), true);
+  }
+  bool sync_caches(std::chrono::milliseconds sync_timeout);
+  // Once; does nothing after stop() (they may race when leadership comes during shutdown).
+  void start_workers();
+  bool synced() const { return synced_; }
+  const kube::WorkQueue& queue() const { return queue_; }
   // Stops taking new keys, lets workers finish the key in hand, stops the informers.
   void stop();
 
@@ -50,7 +60,9 @@ class BackupController {
   kube::WorkQueue queue_;
   BackupReconciler reconciler_;
   std::vector<std::thread> workers_;
-  std::atomic<bool> stopped_{false};
+  std::mutex workers_mu_;  // guards workers_ and stopped_ between start_workers and stop
+  bool stopped_ = false;
+  std::atomic<bool> synced_{false};
 };
 
 }  // namespace cellar::backup

@@ -1,88 +1,45 @@
-// cellar-controller: wires flags, configuration, the client and the Backup, BackupSchedule and
-// Restore controllers, then waits for SIGTERM or SIGINT.
+// cellar-controller: wires flags, configuration, the client, the Backup, BackupSchedule and
+// Restore controllers, the health and metrics servers and (with --leader-elect) the elector, then
+// waits for SIGTERM or SIGINT.
 #include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "controller/backup/backup_controller.h"
+#include "controller/cmd/controller_flags.h"
+#include "controller/health/health_server.h"
+#include "controller/health/liveness.h"
 #include "controller/kube/config.h"
 #include "controller/kube/events.h"
+#include "controller/kube/leader_election.h"
 #include "controller/logging.h"
+#include "controller/metrics/metrics_server.h"
 #include "controller/restore/restore_controller.h"
 #include "controller/schedule/schedule_controller.h"
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: cellar-controller [--kubeconfig FILE] [--namespace NS] [--agent-image IMAGE]\n"
-    "                         [--workers N] [--kube-api-qps N] [--kube-api-burst N]\n"
-    "                         [--log-format text|json] [--log-level LEVEL]\n";
-
-struct Flags {
-  std::string kubeconfig;
-  std::string ns;
-  std::string agent_image = "cellar-agent:0.1.0";
-  int workers = 4;
-  double qps = 200;
-  int burst = 400;
-  std::string log_format = "text";
-  std::string log_level = "info";
-};
-
-bool parse_flags(int argc, char** argv, Flags& f, std::string& error) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string value;
-    if (auto eq = arg.find('='); eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-    } else if (arg != "--help" && i + 1 < argc) {
-      value = argv[++i];
-    } else if (arg != "--help") {
-      error = arg + " needs a value";
-      return false;
-    }
-    try {
-      if (arg == "--help") {
-        error.clear();
-        return false;
-      } else if (arg == "--kubeconfig") {
-        f.kubeconfig = value;
-      } else if (arg == "--namespace") {
-        f.ns = value;
-      } else if (arg == "--agent-image") {
-        f.agent_image = value;
-      } else if (arg == "--workers") {
-        f.workers = std::stoi(value);
-        if (f.workers < 1) throw std::invalid_argument("workers");
-      } else if (arg == "--kube-api-qps") {
-        f.qps = std::stod(value);
-      } else if (arg == "--kube-api-burst") {
-        f.burst = std::stoi(value);
-      } else if (arg == "--log-format") {
-        f.log_format = value;
-      } else if (arg == "--log-level") {
-        f.log_level = value;
-      } else {
-        error = "unknown flag " + arg;
-        return false;
-      }
-    } catch (const std::exception&) {
-      error = "bad value for " + arg + ": " + value;
-      return false;
-    }
-  }
-  return true;
-}
+constexpr const char* kLeaseName = "cellar-controller";
+constexpr const char* kPodNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
 std::string host_name() {
   char buf[256] = {};
   return gethostname(buf, sizeof buf - 1) == 0 ? buf : "cellar-controller";
+}
+
+std::optional<std::string> read_file(const char* path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace
@@ -92,13 +49,18 @@ int main(int argc, char** argv) {
   // otherwise keep freed pages of its own, which made a 20,000-object cache's process half again as
   // large (see README's Benchmark figures).
   mallopt(M_ARENA_MAX, 2);
-  Flags flags;
-  std::string error;
-  if (!parse_flags(argc, argv, flags, error)) {
-    if (!error.empty()) std::fprintf(stderr, "cellar-controller: %s\n", error.c_str());
-    std::fputs(kUsage, stderr);
-    return error.empty() ? 0 : 2;
+  const auto parsed = cellar::cmd::parse_flags(std::vector<std::string>(argv + 1, argv + argc));
+  if (parsed.kind == cellar::cmd::ParsedFlags::Kind::kHelp) {
+    std::fputs(parsed.text.c_str(), stdout);
+    return cellar::cmd::exit_code(parsed);
   }
+  if (parsed.kind == cellar::cmd::ParsedFlags::Kind::kError) {
+    std::fprintf(stderr, "cellar-controller: %s\nRun cellar-controller --help for the flags.\n",
+                 parsed.text.c_str());
+    return cellar::cmd::exit_code(parsed);
+  }
+  const cellar::cmd::Flags& flags = parsed.flags;
+  const cellar::cmd::LeaderElectionFlags& election = flags.leader_election;
   if (!cellar::setup_logging(flags.log_format, flags.log_level)) {
     std::fprintf(stderr, "cellar-controller: --log-format must be text or json\n");
     return 2;
@@ -121,10 +83,18 @@ int main(int argc, char** argv) {
     spdlog::error("cannot reach {}: {}", config->server, transport.error().to_string());
     return 1;
   }
+  // With leader election each replica names itself apart (the Lease's holder, Events' reporting
+  // instance, the user agent the API server's audit log shows), and every write but the Lease's
+  // passes the fence the elector keeps.
+  const std::string identity =
+      election.enabled ? cellar::kube::make_identity(host_name()) : host_name();
+  auto fence = election.enabled ? std::make_shared<cellar::kube::WriteFence>() : nullptr;
   cellar::kube::ClientOptions client_options;
   client_options.qps = flags.qps;
   client_options.burst = flags.burst;
-  client_options.user_agent = "cellar-controller";
+  client_options.user_agent =
+      election.enabled ? "cellar-controller (" + identity + ")" : "cellar-controller";
+  client_options.fence = fence;
   std::shared_ptr<cellar::kube::Transport> shared_transport = std::move(*transport);
   cellar::kube::Client client(shared_transport, client_options);
   // Events have a budget of their own, so a burst of them (a thousand schedules firing the same
@@ -133,7 +103,7 @@ int main(int argc, char** argv) {
   event_options.qps = 50;
   event_options.burst = 500;
   cellar::kube::Client event_client(shared_transport, event_options);
-  cellar::kube::EventRecorder events(event_client, "cellar-controller", host_name());
+  cellar::kube::EventRecorder events(event_client, "cellar-controller", identity);
 
   cellar::backup::BackupControllerOptions options;
   options.ns = flags.ns;
@@ -149,29 +119,121 @@ int main(int argc, char** argv) {
   restore_options.ns = flags.ns;
   restore_options.job = options.job;
   cellar::restore::RestoreController restores(client, events, backups.backups(), restore_options);
-  spdlog::info("cellar-controller starting: server {}, namespace {}, agent image {}",
-               config->server, flags.ns.empty() ? "(all)" : flags.ns, flags.agent_image);
-  const auto sync_timeout = std::chrono::minutes(2);
-  if (!backups.start(sync_timeout) || !schedules.start(sync_timeout) ||
-      !restores.start(sync_timeout)) {
-    spdlog::error(
-        "caches did not sync within 2 minutes; is the API server reachable and are "
-        "the CRDs applied (kubectl apply -f crds/)?");
+  auto start_workers = [&] {
+    backups.start_workers();
+    schedules.start_workers();
+    restores.start_workers();
+  };
+  auto stop_controllers = [&] {
     restores.stop();
     schedules.stop();
     backups.stop();
+  };
+
+  // The elector has a client of its own: no fence (it is what feeds the fence), a small budget,
+  // and requests that give up by the renew deadline, as client-go's do.
+  cellar::kube::ClientOptions lease_options = client_options;
+  lease_options.fence = nullptr;
+  lease_options.qps = 5;
+  lease_options.burst = 10;
+  lease_options.request_timeout = election.renew_deadline;
+  cellar::kube::Client lease_client(shared_transport, lease_options);
+  std::unique_ptr<cellar::kube::LeaderElector> elector;
+
+  auto metrics = std::make_shared<cellar::metrics::ControllerMetrics>();
+  metrics->add_work_queue("backup", backups.queue());
+  metrics->add_work_queue("backupschedule", schedules.queue());
+  metrics->add_work_queue("restore", restores.queue());
+  metrics->set_leader(kLeaseName, !election.enabled);
+
+  std::string error;
+  std::unique_ptr<cellar::metrics::MetricsServer> metrics_server;
+  if (auto address = cellar::health::parse_listen_address(flags.metrics_addr, &error)) {
+    metrics_server = cellar::metrics::MetricsServer::start(*address, metrics, &error);
+    if (!metrics_server) {
+      spdlog::error("{}", error);
+      return 1;
+    }
+    spdlog::info("serving /metrics on {}", flags.metrics_addr);
+  }
+  std::unique_ptr<cellar::health::HealthServer> health_server;
+  if (auto address = cellar::health::parse_listen_address(flags.health_addr, &error)) {
+    cellar::health::Probes probes;
+    probes.live = [&]() {
+      cellar::health::LoopSigns signs;
+      signs.queues = {{"backup", backups.queue().oldest_held()},
+                      {"backupschedule", schedules.queue().oldest_held()},
+                      {"restore", restores.queue().oldest_held()}};
+      if (elector) {
+        signs.elector_last_loop = elector->last_loop();
+        signs.elector_max_silence = election.lease_duration + election.retry_period;
+      }
+      return cellar::health::stalled_loop(signs, cellar::health::Clock::now());
+    };
+    // As controller-runtime's: ready once the caches synced, leader or standby alike.
+    probes.ready = [&]() -> std::optional<std::string> {
+      if (backups.synced() && schedules.synced() && restores.synced()) return std::nullopt;
+      return "caches not synced yet";
+    };
+    health_server = cellar::health::HealthServer::start(*address, std::move(probes), &error);
+    if (!health_server) {
+      spdlog::error("{}", error);
+      return 1;
+    }
+    spdlog::info("serving /healthz and /readyz on {}", flags.health_addr);
+  }
+
+  spdlog::info("cellar-controller starting: server {}, namespace {}, agent image {}",
+               config->server, flags.ns.empty() ? "(all)" : flags.ns, flags.agent_image);
+  const auto sync_timeout = std::chrono::minutes(2);
+  if (!backups.sync_caches(sync_timeout) || !schedules.sync_caches(sync_timeout) ||
+      !restores.sync_caches(sync_timeout)) {
+    spdlog::error(
+        "caches did not sync within 2 minutes; is the API server reachable and are "
+        "the CRDs applied (kubectl apply -f crds/)?");
+    stop_controllers();
     return 1;
   }
   // The initial lists were read as whole documents; the caches keep a small part of them. Give the
   // freed pages back, or the process keeps the lists' peak as its size for good.
   malloc_trim(0);
-  spdlog::info("cellar-controller running");
+
+  if (election.enabled) {
+    cellar::kube::LeaderElectionConfig le;
+    le.ns = cellar::cmd::lease_namespace(election.ns, read_file(kPodNamespaceFile), config->ns);
+    le.name = kLeaseName;
+    le.identity = identity;
+    le.lease_duration = election.lease_duration;
+    le.renew_deadline = election.renew_deadline;
+    le.retry_period = election.retry_period;
+    cellar::kube::LeaderCallbacks callbacks;
+    callbacks.started_leading = [&] {
+      metrics->set_leader(kLeaseName, true);
+      start_workers();
+      spdlog::info("cellar-controller running as the leader");
+    };
+    callbacks.lost_leadership = [] {
+      // The fence is closed already. Controllers are not torn down and restarted in place: the
+      // process ends and its Deployment starts it again, as a standby.
+      spdlog::critical("cellar-controller exiting: leadership lost");
+      spdlog::shutdown();
+      std::_Exit(1);
+    };
+    elector = std::make_unique<cellar::kube::LeaderElector>(lease_client, le, *fence,
+                                                            std::move(callbacks));
+    elector->start();
+    spdlog::info("cellar-controller running as a standby until it holds lease {}/{}", le.ns,
+                 kLeaseName);
+  } else {
+    start_workers();
+    spdlog::info("cellar-controller running");
+  }
 
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("cellar-controller stopping on {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  restores.stop();
-  schedules.stop();
-  backups.stop();
+  // Controllers first, so that no write is under way when the lease goes to another replica.
+  stop_controllers();
+  if (elector) elector->stop_and_release();
   return 0;
 }

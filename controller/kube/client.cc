@@ -158,6 +158,12 @@ Client::Client(std::shared_ptr<Transport> transport, ClientOptions options)
 
 Result<json> Client::call(HttpRequest request) {
   limiter_.wait();
+  if (options_.fence && request.method != "GET" && !options_.fence->allows()) {
+    // A transport-like failure: retryable, so nothing ends Failed for it, and the process that
+    // lost its lease exits before any retry could leave.
+    return Error::transport(request.method + " " + request.target +
+                            ": not sent, this replica does not hold the leader lease");
+  }
   request.user_agent = options_.user_agent;
   request.timeout = options_.request_timeout;
   auto response = transport_->send(request);

@@ -14,6 +14,7 @@
 #include "controller/kube/error.h"
 #include "controller/kube/rate_limiter.h"
 #include "controller/kube/transport.h"
+#include "controller/kube/write_fence.h"
 
 namespace cellar::kube {
 
@@ -91,6 +92,9 @@ struct ClientOptions {
   int burst = 400;
   std::string user_agent = "cellar";
   std::chrono::milliseconds request_timeout{std::chrono::seconds{30}};
+  // With leader election: checked right before every write leaves (after the rate limit's
+  // wait), which fails without being sent once the fence is closed. Null: writes always leave.
+  std::shared_ptr<const WriteFence> fence;
 };
 
 class Client {

@@ -20,6 +20,7 @@ void WorkQueue::add(const std::string& key) {
 }
 
 void WorkQueue::add_locked(const std::string& key) {
+  ++adds_;
   if (!dirty_.insert(key).second) return;  // already wanted: handed out once
   // A key a worker holds goes back in the queue from done(), never to a second worker.
   if (processing_.count(key) != 0) return;
@@ -42,6 +43,10 @@ void WorkQueue::add_after(const std::string& key, Clock::duration delay) {
 }
 
 void WorkQueue::add_rate_limited(const std::string& key) {
+  {
+    std::lock_guard lock(mu_);
+    ++retries_;
+  }
   add_after(key, backoff_.when(key, Clock::now()));
 }
 
@@ -73,7 +78,7 @@ std::optional<std::string> WorkQueue::get() {
     if (!queue_.empty()) {
       std::string key = std::move(queue_.front());
       queue_.pop_front();
-      processing_.insert(key);
+      processing_.emplace(key, Clock::now());
       dirty_.erase(key);
       return key;
     }
@@ -133,6 +138,25 @@ size_t WorkQueue::len() const {
 size_t WorkQueue::waiting() const {
   std::lock_guard lock(mu_);
   return due_.size();
+}
+
+std::optional<WorkQueue::Clock::time_point> WorkQueue::oldest_held() const {
+  std::lock_guard lock(mu_);
+  std::optional<Clock::time_point> oldest;
+  for (const auto& [key, since] : processing_) {
+    if (!oldest || since < *oldest) oldest = since;
+  }
+  return oldest;
+}
+
+uint64_t WorkQueue::adds() const {
+  std::lock_guard lock(mu_);
+  return adds_;
+}
+
+uint64_t WorkQueue::retries() const {
+  std::lock_guard lock(mu_);
+  return retries_;
 }
 
 }  // namespace cellar::kube

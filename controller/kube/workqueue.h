@@ -59,6 +59,12 @@ class WorkQueue {
   size_t len() const;
   // Keys waiting for their add_after time.
   size_t waiting() const;
+  // Since when the key held longest by a worker has been held; nullopt when none is. A worker
+  // stuck in one reconcile shows here (the liveness probe reads it).
+  std::optional<Clock::time_point> oldest_held() const;
+  // Keys added (add, and add_after once due) and retries asked (add_rate_limited) so far.
+  uint64_t adds() const;
+  uint64_t retries() const;
 
  private:
   struct Delayed {
@@ -78,12 +84,14 @@ class WorkQueue {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::string> queue_;
-  std::unordered_set<std::string> dirty_;       // wanted again: queued, or added while held
-  std::unordered_set<std::string> processing_;  // held by a worker
+  std::unordered_set<std::string> dirty_;  // wanted again: queued, or added while held
+  std::unordered_map<std::string, Clock::time_point> processing_;  // held by a worker, since
   // A key's current due time; heap entries that disagree with it are stale and skipped.
   std::unordered_map<std::string, Clock::time_point> due_;
   std::priority_queue<Delayed, std::vector<Delayed>, std::greater<>> delayed_;
   uint64_t next_seq_ = 0;
+  uint64_t adds_ = 0;
+  uint64_t retries_ = 0;
   bool shutting_down_ = false;
   bool draining_ = false;
 };

@@ -58,22 +58,33 @@ void RestoreController::enqueue_restore_of(const api::ObjectMeta& job) {
   }
 }
 
-bool RestoreController::start(std::chrono::milliseconds sync_timeout) {
+bool RestoreController::sync_caches(std::chrono::milliseconds sync_timeout) {
   jobs_.run();
   pods_.run();
   restores_.run();
   // Reconciling before the Job cache is whole could create a Job that already exists.
   if (!kube::wait_for_caches(sync_timeout, jobs_, pods_, restores_, backups_)) return false;
   spdlog::info("caches synced: {} restores, {} restore jobs", restores_.size(), jobs_.size());
-  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+  synced_ = true;
   return true;
 }
 
+void RestoreController::start_workers() {
+  std::lock_guard lock(workers_mu_);
+  if (stopped_ || !workers_.empty()) return;
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+}
+
 void RestoreController::stop() {
-  if (stopped_.exchange(true)) return;
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard lock(workers_mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    workers.swap(workers_);
+  }
   queue_.shut_down();
-  for (auto& w : workers_) w.join();
-  workers_.clear();
+  for (auto& w : workers) w.join();
   restores_.stop();
   pods_.stop();
   jobs_.stop();

@@ -64,21 +64,32 @@ ScheduleController::~ScheduleController() {
   stop();
 }
 
-bool ScheduleController::start(std::chrono::milliseconds sync_timeout) {
+bool ScheduleController::sync_caches(std::chrono::milliseconds sync_timeout) {
   schedules_.run();
   // Firing before the Backup cache is whole would miss a running Backup (Forbid) or one already
   // made for the due time.
   if (!kube::wait_for_caches(sync_timeout, schedules_, backups_)) return false;
   spdlog::info("schedule cache synced: {} schedules", schedules_.size());
-  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+  synced_ = true;
   return true;
 }
 
+void ScheduleController::start_workers() {
+  std::lock_guard lock(workers_mu_);
+  if (stopped_ || !workers_.empty()) return;
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+}
+
 void ScheduleController::stop() {
-  if (stopped_.exchange(true)) return;
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard lock(workers_mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    workers.swap(workers_);
+  }
   queue_.shut_down();
-  for (auto& w : workers_) w.join();
-  workers_.clear();
+  for (auto& w : workers) w.join();
   schedules_.stop();
 }
 

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -31,7 +32,16 @@ class ScheduleController {
   // Starts the schedule informer, waits for it and the Backup informer (started by its owner) to
   // sync (false on timeout), then starts the workers. Every schedule is reconciled once then,
   // which is where due times missed while the controller was down are found.
-  bool start(std::chrono::milliseconds sync_timeout);
+  // start() is sync_caches() then start_workers(). A standby replica only syncs: its caches stay
+  // current, and its workers start when it becomes the leader.
+  bool start(std::chrono::milliseconds sync_timeout) {
+    return sync_caches(sync_timeout) && (start_workers(), true);
+  }
+  bool sync_caches(std::chrono::milliseconds sync_timeout);
+  // Once; does nothing after stop() (they may race when leadership comes during shutdown).
+  void start_workers();
+  bool synced() const { return synced_; }
+  const kube::WorkQueue& queue() const { return queue_; }
   void stop();
 
  private:
@@ -45,7 +55,9 @@ class ScheduleController {
   kube::WorkQueue queue_;
   ScheduleReconciler reconciler_;
   std::vector<std::thread> workers_;
-  std::atomic<bool> stopped_{false};
+  std::mutex workers_mu_;  // guards workers_ and stopped_ between start_workers and stop
+  bool stopped_ = false;
+  std::atomic<bool> synced_{false};
 };
 
 }  // namespace cellar::schedule

@@ -40,6 +40,28 @@ bool accepts_json(const HttpRequestData& request) {
          accept.find("*/*") != std::string::npos;
 }
 
+// Passes everything through, noting the status of a whole answer (for the write log).
+class StatusRecorder : public Responder {
+ public:
+  explicit StatusRecorder(Responder& inner) : inner_(inner) {}
+  void respond(const HttpResponseData& response) override {
+    if (status == 0) status = response.status;
+    inner_.respond(response);
+  }
+  bool begin_stream(int code, const std::string& content_type,
+                    const std::vector<std::pair<std::string, std::string>>& headers) override {
+    if (status == 0) status = code;
+    return inner_.begin_stream(code, content_type, headers);
+  }
+  bool send_chunk(std::string_view data) override { return inner_.send_chunk(data); }
+  bool closed() override { return inner_.closed(); }
+
+  int status = 0;
+
+ private:
+  Responder& inner_;
+};
+
 }  // namespace
 
 ApiServer::ApiServer(Store& store, Registry& registry, ApiServerOptions options)
@@ -59,12 +81,18 @@ void ApiServer::close_watches() {
 }
 
 void ApiServer::handle(const HttpRequestData& request, Responder& responder) {
+  const auto arrived = std::chrono::system_clock::now();
+  StatusRecorder recorder(responder);
   try {
-    route(request, responder);
+    route(request, recorder);
   } catch (const std::exception& e) {
     // A body of an unexpected shape must cost its request, never the server. (A responder that
     // already answered ignores this one.)
-    responder.respond(error_response(ApiError::internal(e.what())));
+    recorder.respond(error_response(ApiError::internal(e.what())));
+  }
+  if (!request.path.starts_with(kHookPrefix) && !is_health_probe(request.path)) {
+    stats_.log_write(arrived, request.method, request.path, request.header("user-agent"),
+                     recorder.status);
   }
 }
 
@@ -133,6 +161,9 @@ void ApiServer::serve_hook(const HttpRequestData& request, Responder& responder)
     store_.compact();
   } else if (hook == "stats" && request.method == "GET") {
     responder.respond(json_response(200, stats_.snapshot(watches_.open_watches())));
+    return;
+  } else if (hook == "writes" && request.method == "GET") {
+    responder.respond(json_response(200, stats_.write_log()));
     return;
   } else if (hook == "stats/reset" && post) {
     stats_.reset();

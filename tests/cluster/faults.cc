@@ -132,6 +132,29 @@ void RequestStats::reset() {
   requests_by_user_agent_.clear();
   writes_by_user_agent_.clear();
   writes_by_resource_.clear();
+  write_log_.clear();
+}
+
+void RequestStats::log_write(std::chrono::system_clock::time_point arrived,
+                             const std::string& method, const std::string& path,
+                             const std::string& user_agent, int code) {
+  if (!is_write(method)) return;
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(arrived.time_since_epoch()).count();
+  std::lock_guard<std::mutex> lock(mu_);
+  write_log_.push_back({{"micros", micros},
+                        {"method", method},
+                        {"path", path},
+                        {"userAgent", user_agent},
+                        {"code", code}});
+  if (write_log_.size() > 100000) write_log_.pop_front();
+}
+
+nlohmann::json RequestStats::write_log() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  nlohmann::json writes = nlohmann::json::array();
+  for (const auto& w : write_log_) writes.push_back(w);
+  return {{"writes", writes}};
 }
 
 }  // namespace cellar::testcluster

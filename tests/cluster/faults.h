@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -61,6 +62,13 @@ class RequestStats {
   nlohmann::json snapshot(size_t open_watches) const;
   void reset();
 
+  // One API write, once answered: when it arrived (the server's clock), what it was and the
+  // status it got. The last 100000 are kept, for GET /cellar-test/v1/writes.
+  void log_write(std::chrono::system_clock::time_point arrived, const std::string& method,
+                 const std::string& path, const std::string& user_agent, int code);
+  // {"writes": [{"micros", "method", "path", "userAgent", "code"}, ...]}, oldest first.
+  nlohmann::json write_log() const;
+
  private:
   mutable std::mutex mu_;
   long requests_ = 0;
@@ -68,6 +76,7 @@ class RequestStats {
   std::map<std::string, long> requests_by_user_agent_;
   std::map<std::string, long> writes_by_user_agent_;
   std::map<std::string, std::map<std::string, long>> writes_by_resource_;
+  std::deque<nlohmann::json> write_log_;
 };
 
 }  // namespace cellar::testcluster

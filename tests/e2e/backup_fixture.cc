@@ -39,7 +39,7 @@ void BackupE2E::SetUp() {
   auto ns = cluster_->kubectl({"apply", "-f", "-"}, std::chrono::seconds(60),
                               "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns_ + "\n");
   ASSERT_EQ(ns.exit_code, 0) << ns.describe();
-  start_controller();
+  if (start_controller_in_setup_) start_controller();
 }
 
 void BackupE2E::TearDown() {

@@ -67,6 +67,8 @@ class BackupE2E : public ::testing::Test {
   // (e.g. with a Deployment's rendered container args).
   std::vector<std::string> controller_args_ = {"--agent-image", kAgentImage, "--log-level",
                                                "debug"};
+  // False: SetUp starts no controller (tests that run their own, e.g. several replicas).
+  bool start_controller_in_setup_ = true;
   std::unique_ptr<PostgresServer> pg_;
   std::unique_ptr<TestCluster> cluster_;
   std::unique_ptr<ChildProcess> controller_;

@@ -10,6 +10,7 @@ add_executable(kube_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/token_source_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/client_path_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/client_request_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/client_fence_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/watch_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/own_writes_test.cc
 )
