@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "tests/cluster/json_member.h"
 #include "tests/cluster/meta_validation.h"
 #include "tests/cluster/pod_template.h"
 #include "tests/cluster/selector.h"
@@ -11,13 +12,6 @@ namespace {
 
 using meta::field_cause;
 using meta::quoted;
-
-const json& at(const json& object, const char* key) {
-  static const json null;
-  if (!object.is_object()) return null;
-  auto it = object.find(key);
-  return it == object.end() ? null : *it;
-}
 
 // Go's %#v of a *metav1.LabelSelector, as an Invalid field error prints it.
 std::string go_selector(const json& selector) {

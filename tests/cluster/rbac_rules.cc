@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/cluster/json_member.h"
 #include "tests/cluster/meta_validation.h"
 
 namespace cellar::testcluster {
@@ -14,17 +15,6 @@ using meta::field_cause;
 using meta::quoted;
 
 constexpr char kGroup[] = "rbac.authorization.k8s.io";
-
-const json& at(const json& object, const char* key) {
-  static const json null;
-  if (!object.is_object()) return null;
-  auto it = object.find(key);
-  return it == object.end() ? null : *it;
-}
-
-std::string text(const json& value) {
-  return value.is_string() ? value.get<std::string>() : "";
-}
 
 size_t count(const json& list) {
   return list.is_array() ? list.size() : 0;

@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 
+#include "tests/cluster/json_member.h"
 #include "tests/cluster/meta_validation.h"
 
 namespace cellar::testcluster {
@@ -11,17 +12,6 @@ namespace {
 using json = nlohmann::json;
 using meta::field_cause;
 using meta::quoted;
-
-const json& at(const json& object, const char* key) {
-  static const json null;
-  if (!object.is_object()) return null;
-  auto it = object.find(key);
-  return it == object.end() ? null : *it;
-}
-
-std::string text(const json& value) {
-  return value.is_string() ? value.get<std::string>() : "";
-}
 
 void port_causes(const json& port, const std::string& path, bool several,
                  std::set<std::string>& names, json& causes) {
