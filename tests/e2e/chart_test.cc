@@ -58,7 +58,7 @@ TEST(ChartTest, RendersTheControllerWithLeaderElectionAndTwoReplicas) {
   EXPECT_EQ(lease_role["metadata"]["namespace"], "cellar-system");
   EXPECT_EQ(lease_role["rules"], json::parse(R"([
       {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"],
-       "resourceNames": ["cellar-controller"], "verbs": ["get", "update"]},
+       "resourceNames": ["cellar-controller"], "verbs": ["get", "update", "watch"]},
       {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]}])"));
 }
 
