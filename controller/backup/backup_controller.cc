@@ -74,29 +74,14 @@ bool BackupController::sync_caches(std::chrono::milliseconds sync_timeout) {
 }
 
 void BackupController::start_workers() {
-  std::lock_guard lock(workers_mu_);
-  if (stopped_ || !workers_.empty()) return;
-  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+  workers_.start(options_.workers);
 }
 
 void BackupController::stop() {
-  std::vector<std::thread> workers;
-  {
-    std::lock_guard lock(workers_mu_);
-    if (stopped_) return;
-    stopped_ = true;
-    workers.swap(workers_);
-  }
-  queue_.shut_down();
-  for (auto& w : workers) w.join();
+  if (!workers_.stop()) return;
   backups_.stop();
   pods_.stop();
   jobs_.stop();
-}
-
-void BackupController::work() {
-  kube::process_queue(queue_,
-                      [this](const std::string& key) { return reconciler_.reconcile(key); });
 }
 
 }  // namespace cellar::backup

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "controller/backup/backup_reconciler.h"
+#include "controller/kube/reconcile_loop.h"
 #include "controller/kube/workqueue.h"
 
 namespace cellar::backup {
@@ -48,7 +49,6 @@ class BackupController {
   kube::Informer<api::Backup>& backups() { return backups_; }
 
  private:
-  void work();
   // Enqueues the Backup a Job (or a Pod's Job) belongs to.
   void enqueue_backup_of(const api::ObjectMeta& job);
   void enqueue_backup_of_pod(const PodView& pod);
@@ -59,9 +59,8 @@ class BackupController {
   kube::Informer<PodView> pods_;
   kube::WorkQueue queue_;
   BackupReconciler reconciler_;
-  std::vector<std::thread> workers_;
-  std::mutex workers_mu_;  // guards workers_ and stopped_ between start_workers and stop
-  bool stopped_ = false;
+  kube::Workers workers_{queue_,
+                         [this](const std::string& key) { return reconciler_.reconcile(key); }};
   std::atomic<bool> synced_{false};
 };
 

@@ -35,4 +35,25 @@ void process_queue(WorkQueue& queue, const ReconcileFn& reconcile) {
   }
 }
 
+void Workers::start(int count) {
+  std::lock_guard lock(mu_);
+  if (stopped_ || !threads_.empty()) return;
+  for (int i = 0; i < count; ++i) {
+    threads_.emplace_back([this] { process_queue(queue_, reconcile_); });
+  }
+}
+
+bool Workers::stop() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return false;
+    stopped_ = true;
+    threads.swap(threads_);
+  }
+  queue_.shut_down();
+  for (auto& t : threads) t.join();
+  return true;
+}
+
 }  // namespace cellar::kube

@@ -6,8 +6,11 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "controller/kube/error.h"
 #include "controller/kube/workqueue.h"
@@ -20,6 +23,30 @@ using ReconcileFn = std::function<Result<Requeue>(const std::string& key)>;
 
 // Runs until the queue shuts down.
 void process_queue(WorkQueue& queue, const ReconcileFn& reconcile);
+
+// A controller's worker threads, each running process_queue on the controller's queue.
+class Workers {
+ public:
+  // `queue` must outlive the workers; `reconcile` is called from several threads at once.
+  Workers(WorkQueue& queue, ReconcileFn reconcile)
+      : queue_(queue), reconcile_(std::move(reconcile)) {}
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+  ~Workers() { stop(); }
+
+  // Starts `count` workers once; does nothing after stop() (leadership may come during shutdown).
+  void start(int count);
+  // Shuts the queue down and joins the workers, each finishing the key in hand. False when
+  // already stopped.
+  bool stop();
+
+ private:
+  WorkQueue& queue_;
+  ReconcileFn reconcile_;
+  std::mutex mu_;  // guards threads_ and stopped_ between start and stop
+  std::vector<std::thread> threads_;
+  bool stopped_ = false;
+};
 
 // Waits until every informer has synced, all within `timeout`; false when one has not by then.
 template <typename... Informers>

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "controller/kube/reconcile_loop.h"
 #include "controller/kube/workqueue.h"
 #include "controller/restore/restore_reconciler.h"
 
@@ -44,7 +45,6 @@ class RestoreController {
   void stop();
 
  private:
-  void work();
   void enqueue_restore_of(const api::ObjectMeta& job);
 
   RestoreControllerOptions options_;
@@ -54,9 +54,8 @@ class RestoreController {
   kube::Informer<backup::PodView> pods_;
   kube::WorkQueue queue_;
   RestoreReconciler reconciler_;
-  std::vector<std::thread> workers_;
-  std::mutex workers_mu_;  // guards workers_ and stopped_ between start_workers and stop
-  bool stopped_ = false;
+  kube::Workers workers_{queue_,
+                         [this](const std::string& key) { return reconciler_.reconcile(key); }};
   std::atomic<bool> synced_{false};
 };
 

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "controller/kube/reconcile_loop.h"
 #include "controller/kube/workqueue.h"
 #include "controller/schedule/schedule_reconciler.h"
 
@@ -45,7 +46,6 @@ class ScheduleController {
   void stop();
 
  private:
-  void work();
   // Enqueues the schedule whose cellar.dev/schedule label the Backup carries.
   void enqueue_schedule_of(const api::Backup& backup);
 
@@ -54,9 +54,8 @@ class ScheduleController {
   const kube::Informer<api::Backup>& backups_;
   kube::WorkQueue queue_;
   ScheduleReconciler reconciler_;
-  std::vector<std::thread> workers_;
-  std::mutex workers_mu_;  // guards workers_ and stopped_ between start_workers and stop
-  bool stopped_ = false;
+  kube::Workers workers_{queue_,
+                         [this](const std::string& key) { return reconciler_.reconcile(key); }};
   std::atomic<bool> synced_{false};
 };
 
