@@ -8,10 +8,12 @@ namespace cellar::backup {
 
 namespace {
 
-kube::InformerOptions selected(const std::string& ns, const std::string& selector) {
+// Backups are the controller's biggest cache (a schedule keeps its history), so it is packed;
+// every field of a Backup has a reader.
+kube::InformerOptions all_backups(const std::string& ns) {
   kube::InformerOptions o;
   o.ns = ns;
-  o.label_selector = selector;
+  o.packed = true;
   return o;
 }
 
@@ -20,11 +22,11 @@ kube::InformerOptions selected(const std::string& ns, const std::string& selecto
 BackupController::BackupController(kube::Client& client, kube::EventRecorder& events,
                                    BackupControllerOptions options)
     : options_(std::move(options)),
-      backups_(client, backups_resource(), selected(options_.ns, ""),
+      backups_(client, backups_resource(), all_backups(options_.ns),
                api::cache_projection(api::parse_backup)),
-      jobs_(client, kube::resources::jobs(), selected(options_.ns, kBackupLabel),
+      jobs_(client, kube::resources::jobs(), workload_informer_options(options_.ns, kBackupLabel),
             api::cache_projection(parse_job)),
-      pods_(client, kube::resources::pods(), selected(options_.ns, kBackupLabel),
+      pods_(client, kube::resources::pods(), workload_informer_options(options_.ns, kBackupLabel),
             api::cache_projection(parse_pod)),
       reconciler_(client, events, {backups_, jobs_, pods_}, options_.job) {
   index_pods_by_job(pods_);

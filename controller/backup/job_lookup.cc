@@ -8,6 +8,16 @@
 
 namespace cellar::backup {
 
+kube::InformerOptions workload_informer_options(const std::string& ns,
+                                                const std::string& selector) {
+  kube::InformerOptions o;
+  o.ns = ns;
+  o.label_selector = selector;
+  o.packed = true;
+  o.packed_drop = {"/spec"};
+  return o;
+}
+
 void index_pods_by_job(kube::Informer<PodView>& pods) {
   pods.add_index(kPodsByJob, [](const PodView& p) {
     return p.job_name.empty() ? std::vector<std::string>{}

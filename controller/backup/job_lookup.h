@@ -19,6 +19,11 @@ inline constexpr const char* kPodsByJob = "job";
 // Adds kPodsByJob to a Pod informer.
 void index_pods_by_job(kube::Informer<PodView>& pods);
 
+// The options of a Job or Pod informer for `selector` in `ns`: packed, without the spec (JobView
+// and PodView are read off metadata and status), since finished Jobs and their Pods are as many
+// as the Backups that made them.
+kube::InformerOptions workload_informer_options(const std::string& ns, const std::string& selector);
+
 // True when `meta`'s controller reference is the object with `uid`.
 bool controlled_by(const api::ObjectMeta& meta, const std::string& uid);
 

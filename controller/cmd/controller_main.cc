@@ -49,6 +49,10 @@ int main(int argc, char** argv) {
   // otherwise keep freed pages of its own, which made a 20,000-object cache's process half again as
   // large (see README's Benchmark figures).
   mallopt(M_ARENA_MAX, 2);
+  // Blocks from 128 KiB up (API answers: a list page is megabytes) are mapped and unmapped on
+  // their own, never carved from the heap, where the caches' small allocations made meanwhile
+  // would keep their pages. Setting it also stops glibc from raising the threshold by itself.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   const auto parsed = cellar::cmd::parse_flags(std::vector<std::string>(argv + 1, argv + argc));
   if (parsed.kind == cellar::cmd::ParsedFlags::Kind::kHelp) {
     std::fputs(parsed.text.c_str(), stdout);

@@ -6,6 +6,8 @@
 #include <map>
 #include <utility>
 
+#include "controller/kube/list_reader.h"
+
 namespace cellar::kube {
 namespace {
 
@@ -156,7 +158,7 @@ Client::Client(std::shared_ptr<Transport> transport, ClientOptions options)
       options_(std::move(options)),
       limiter_(options_.qps, options_.burst) {}
 
-Result<json> Client::call(HttpRequest request) {
+Result<HttpResponse> Client::send(HttpRequest request) {
   limiter_.wait();
   if (options_.fence && request.method != "GET" && !options_.fence->allows()) {
     // A transport-like failure: retryable, so nothing ends Failed for it, and the process that
@@ -172,11 +174,18 @@ Result<json> Client::call(HttpRequest request) {
   if (!is_success(response->status)) {
     return Error::from_response(response->status, response->body, response->retry_after);
   }
+  return response;
+}
+
+Result<json> Client::call(HttpRequest request) {
+  const std::string what = request.method + " " + request.target;
+  auto response = send(std::move(request));
+  if (!response) return response.error();
   if (response->body.empty()) return json::object();
   auto body = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
-    return Error::transport(request.method + " " + request.target + ": the answer (" +
-                            std::to_string(response->status) + ") is not JSON");
+    return Error::transport(what + ": the answer (" + std::to_string(response->status) +
+                            ") is not JSON");
   }
   return body;
 }
@@ -197,14 +206,38 @@ Result<json> Client::get(const Resource& r, const std::string& ns, const std::st
   return request("GET", r.path(ns, name));
 }
 
-Result<json> Client::list(const Resource& r, const std::string& ns, const ListOptions& options) {
+namespace {
+
+std::string list_target(const Resource& r, const std::string& ns, const ListOptions& options) {
   std::map<std::string, std::string> params;
   if (!options.label_selector.empty()) params["labelSelector"] = options.label_selector;
   if (!options.field_selector.empty()) params["fieldSelector"] = options.field_selector;
   if (options.limit > 0) params["limit"] = std::to_string(options.limit);
   if (!options.continue_token.empty()) params["continue"] = options.continue_token;
   if (!options.resource_version.empty()) params["resourceVersion"] = options.resource_version;
-  return request("GET", with_query(r.path(ns), params));
+  return with_query(r.path(ns), params);
+}
+
+}  // namespace
+
+Result<json> Client::list(const Resource& r, const std::string& ns, const ListOptions& options) {
+  return request("GET", list_target(r, ns, options));
+}
+
+Result<json> Client::list_each(const Resource& r, const std::string& ns, const ListOptions& options,
+                               const std::function<void(json&&)>& item) {
+  HttpRequest request;
+  request.method = "GET";
+  request.target = list_target(r, ns, options);
+  const std::string what = "GET " + request.target;
+  auto response = send(std::move(request));
+  if (!response) return response.error();
+  std::optional<json> rest = read_list(response->body, item);
+  if (!rest) {
+    return Error::transport(what + ": the answer (" + std::to_string(response->status) +
+                            ") is not a JSON list");
+  }
+  return std::move(*rest);
 }
 
 Result<json> Client::create(const Resource& r, const std::string& ns, const json& object) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -106,6 +107,11 @@ class Client {
   Result<json> get(const Resource& r, const std::string& ns, const std::string& name);
   // A List document: items, metadata.resourceVersion and metadata.continue.
   Result<json> list(const Resource& r, const std::string& ns, const ListOptions& options = {});
+  // The same list, its items handed to `item` one at a time as they are read, never all of them
+  // as one document; the answer is the list without "items" (metadata.resourceVersion and
+  // metadata.continue).
+  Result<json> list_each(const Resource& r, const std::string& ns, const ListOptions& options,
+                         const std::function<void(json&&)>& item);
   Result<json> create(const Resource& r, const std::string& ns, const json& object);
   // PUT; the object's metadata.resourceVersion makes it conditional (409 when stale).
   Result<json> update(const Resource& r, const std::string& ns, const json& object);
@@ -131,6 +137,8 @@ class Client {
 
  private:
   Result<json> call(HttpRequest request);
+  // The rate limit, the fence, the request; a non-2xx answer as an Error.
+  Result<HttpResponse> send(HttpRequest request);
 
   std::shared_ptr<Transport> transport_;
   ClientOptions options_;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <random>
 
 namespace cellar::kube {
@@ -46,6 +47,16 @@ int status_code(const json& status) {
 }
 
 }  // namespace
+
+void unreadable_packed_object() {
+  static std::atomic<int64_t> last_logged{0};
+  const int64_t now = std::chrono::duration_cast<std::chrono::minutes>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  if (last_logged.exchange(now) != now) {
+    spdlog::error("a cached object could not be unpacked; it is treated as absent");
+  }
+}
 
 std::string object_key(const json& object) {
   std::string ns = metadata_field(object, "namespace");
@@ -145,12 +156,10 @@ Status ListWatch::list_all() {
   std::string rv;
   for (;;) {
     if (stopping()) return Error::transport("the informer is stopping");
-    auto page = client_.list(resource_, options_.ns, page_options);
+    // Item by item as the answer is read: a page is never one document in memory.
+    auto page = client_.list_each(resource_, options_.ns, page_options,
+                                  [this](json&& item) { sink_.listed(item); });
     if (!page.ok()) return page.error();
-    auto items = page->find("items");
-    if (items != page->end() && items->is_array()) {
-      for (const json& item : *items) sink_.listed(item);
-    }
     // Every page of one list answers from the same snapshot, so any page's version will do.
     rv = metadata_field(*page, "resourceVersion");
     std::string next = metadata_field(*page, "continue");

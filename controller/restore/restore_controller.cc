@@ -24,9 +24,11 @@ RestoreController::RestoreController(kube::Client& client, kube::EventRecorder& 
       restores_(client, restores_resource(), selected(options_.ns, ""),
                 api::cache_projection(api::parse_restore)),
       backups_(backups),
-      jobs_(client, kube::resources::jobs(), selected(options_.ns, kRestoreLabel),
+      jobs_(client, kube::resources::jobs(),
+            backup::workload_informer_options(options_.ns, kRestoreLabel),
             api::cache_projection(backup::parse_job)),
-      pods_(client, kube::resources::pods(), selected(options_.ns, kRestoreLabel),
+      pods_(client, kube::resources::pods(),
+            backup::workload_informer_options(options_.ns, kRestoreLabel),
             api::cache_projection(backup::parse_pod)),
       reconciler_(client, events, {restores_, backups_, jobs_, pods_}, options_.job) {
   backup::index_pods_by_job(pods_);

@@ -36,11 +36,16 @@ json object(const std::string& name, const std::string& rv, const std::string& v
 
 // ---- ObjectCache: the cache arithmetic, no loop ----
 
-class ObjectCacheTest : public ::testing::Test {
+// Every case runs twice: on a cache that keeps Items as they are, and on a packed one.
+class ObjectCacheTest : public ::testing::TestWithParam<bool> {
  protected:
   using Delta = CacheDelta<Item>;
 
-  ObjectCacheTest() {
+  ObjectCacheTest()
+      : packed_cache_(std::make_shared<ObjectPacker>(
+                          std::vector<json::json_pointer>{"/data/unread"_json_pointer}),
+                      project),
+        cache_(GetParam() ? packed_cache_ : plain_cache_) {
     cache_.add_index("owner", [](const Item& i) {
       return i.owner.empty() ? std::vector<std::string>{} : std::vector<std::string>{i.owner};
     });
@@ -49,14 +54,13 @@ class ObjectCacheTest : public ::testing::Test {
   // Applies a watch event and describes the delta ("add ns/a=1", "none").
   std::string apply(const std::string& type, const json& obj) {
     return describe(
-        cache_.apply(type, object_key(obj), object_resource_version(obj), project(obj)));
+        cache_.apply(type, object_key(obj), object_resource_version(obj), project(obj), &obj));
   }
   std::vector<std::string> replace(const std::vector<json>& objects) {
     std::vector<ObjectCache<Item>::Listed> listed;
     for (const json& o : objects) {
       if (auto item = project(o)) {
-        listed.push_back(
-            {item->key, object_resource_version(o), std::make_shared<const Item>(*item)});
+        listed.push_back(cache_.make_listed(item->key, object_resource_version(o), *item, o));
       }
     }
     std::vector<std::string> out;
@@ -69,21 +73,28 @@ class ObjectCacheTest : public ::testing::Test {
     return out;
   }
 
-  static std::string describe(const std::optional<Delta>& d) {
+  std::string describe(const std::optional<Delta>& d) const {
     if (!d) return "none";
+    auto old = d->old ? cache_.load(d->old) : nullptr;
+    auto now = d->now ? cache_.load(d->now) : nullptr;
     switch (d->kind) {
       case Delta::Kind::kAdd:
-        return "add " + d->now->key + "=" + d->now->value;
+        return "add " + now->key + "=" + now->value;
       case Delta::Kind::kUpdate:
-        return "update " + d->now->key + " " + d->old->value + "->" + d->now->value;
+        return "update " + now->key + " " + old->value + "->" + now->value;
       case Delta::Kind::kDelete:
-        return "delete " + d->old->key + "=" + d->old->value;
+        return "delete " + old->key + "=" + old->value;
     }
     return "?";
   }
 
-  ObjectCache<Item> cache_;
+  ObjectCache<Item> plain_cache_;
+  ObjectCache<Item> packed_cache_;
+  ObjectCache<Item>& cache_;
 };
+
+INSTANTIATE_TEST_SUITE_P(PlainAndPacked, ObjectCacheTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Packed" : "Plain"; });
 
 TEST(ObjectKeyTest, NamespacedAndClusterScoped) {
   EXPECT_EQ(object_key(object("a", "1")), "ns/a");
@@ -92,7 +103,7 @@ TEST(ObjectKeyTest, NamespacedAndClusterScoped) {
   EXPECT_EQ(object_resource_version(object("a", "42")), "42");
 }
 
-TEST_F(ObjectCacheTest, AddUpdateDelete) {
+TEST_P(ObjectCacheTest, AddUpdateDelete) {
   EXPECT_EQ(apply("ADDED", object("a", "1", "x")), "add ns/a=x");
   EXPECT_EQ(apply("MODIFIED", object("a", "2", "y")), "update ns/a x->y");
   EXPECT_EQ(cache_.get("ns/a")->value, "y");
@@ -101,18 +112,18 @@ TEST_F(ObjectCacheTest, AddUpdateDelete) {
   EXPECT_EQ(cache_.get("ns/a"), std::nullopt);
 }
 
-TEST_F(ObjectCacheTest, ReplayedResourceVersionIsNoChange) {
+TEST_P(ObjectCacheTest, ReplayedResourceVersionIsNoChange) {
   apply("ADDED", object("a", "1", "x"));
   EXPECT_EQ(apply("ADDED", object("a", "1", "x")), "none");
   EXPECT_EQ(apply("MODIFIED", object("a", "1", "x")), "none");
 }
 
-TEST_F(ObjectCacheTest, UnknownKeys) {
+TEST_P(ObjectCacheTest, UnknownKeys) {
   EXPECT_EQ(apply("MODIFIED", object("a", "5", "x")), "add ns/a=x");
   EXPECT_EQ(apply("DELETED", object("b", "6")), "none");
 }
 
-TEST_F(ObjectCacheTest, ObjectTheTransformRejectsLeavesTheCache) {
+TEST_P(ObjectCacheTest, ObjectTheTransformRejectsLeavesTheCache) {
   apply("ADDED", object("a", "1", "x"));
   json rejected = object("a", "2", "y");
   rejected["data"]["skip"] = "true";
@@ -121,7 +132,7 @@ TEST_F(ObjectCacheTest, ObjectTheTransformRejectsLeavesTheCache) {
   EXPECT_EQ(cache_.size(), 0u);
 }
 
-TEST_F(ObjectCacheTest, ReplaceReportsOnlyWhatChanged) {
+TEST_P(ObjectCacheTest, ReplaceReportsOnlyWhatChanged) {
   apply("ADDED", object("same", "1", "s"));
   apply("ADDED", object("changed", "2", "old"));
   apply("ADDED", object("gone", "3", "g"));
@@ -134,7 +145,7 @@ TEST_F(ObjectCacheTest, ReplaceReportsOnlyWhatChanged) {
       std::vector<std::string>{});
 }
 
-TEST_F(ObjectCacheTest, IndexFollowsUpdatesAndDeletes) {
+TEST_P(ObjectCacheTest, IndexFollowsUpdatesAndDeletes) {
   apply("ADDED", object("job-1", "1", "", "ns/backup-a"));
   apply("ADDED", object("job-2", "2", "", "ns/backup-a"));
   EXPECT_EQ(owned_by("ns/backup-a"), (std::vector<std::string>{"ns/job-1", "ns/job-2"}));
@@ -145,7 +156,7 @@ TEST_F(ObjectCacheTest, IndexFollowsUpdatesAndDeletes) {
   EXPECT_EQ(owned_by("ns/backup-a"), std::vector<std::string>{});
 }
 
-TEST_F(ObjectCacheTest, ReplaceRebuildsIndexes) {
+TEST_P(ObjectCacheTest, ReplaceRebuildsIndexes) {
   apply("ADDED", object("job-1", "1", "", "ns/backup-a"));
   replace({object("job-2", "5", "", "ns/backup-a")});
   EXPECT_EQ(owned_by("ns/backup-a"), std::vector<std::string>{"ns/job-2"});
