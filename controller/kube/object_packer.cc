@@ -72,8 +72,7 @@ std::string ObjectPacker::pack(const json& object) {
   s.deflater.next_out = reinterpret_cast<Bytef*>(out.data());
   s.deflater.avail_out = static_cast<uInt>(out.size());
   deflate(&s.deflater, Z_FINISH);  // deflateBound makes room for all of it in one call
-  out.resize(out.size() - s.deflater.avail_out);
-  out.shrink_to_fit();
+  out.resize(out.size() - s.deflater.avail_out);  // the cache copies it into a block of its own
   return out;
 }
 
