@@ -23,6 +23,10 @@ std::string format_rfc3339(Clock::time_point t) {
   return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::floor<std::chrono::seconds>(t));
 }
 
+std::string format_rfc3339_millis(Clock::time_point t) {
+  return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::floor<std::chrono::milliseconds>(t));
+}
+
 // "YYYY-MM-DDTHH:MM:SS", then optional ".fraction", then "Z" or "±HH:MM". Hand-read rather than
 // through date::parse, which is more general than this needs.
 std::optional<Clock::time_point> parse_rfc3339(const std::string& s) {

@@ -10,6 +10,9 @@ namespace cellar::api {
 using Clock = std::chrono::system_clock;
 
 std::string format_rfc3339(Clock::time_point t);
+// With milliseconds ("2026-11-28T14:34:02.143Z"), for times that must order events within a
+// second.
+std::string format_rfc3339_millis(Clock::time_point t);
 // Accepts fractional seconds and numeric offsets too, as other writers may use them.
 std::optional<Clock::time_point> parse_rfc3339(const std::string& text);
 // Whole seconds from `from` to `to`; nullopt when either does not parse.

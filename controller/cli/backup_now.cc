@@ -38,7 +38,8 @@ std::optional<Created> create_backup(kube::Client& client, const std::string& ns
   for (int attempt = 1;; ++attempt) {
     const std::string name =
         chosen_name.empty() ? fresh_backup_name(schedule.meta.name) : chosen_name;
-    const nlohmann::json object = schedule::make_backup(schedule, {name, std::nullopt, ""});
+    const nlohmann::json object =
+        schedule::make_backup(schedule, {name, std::nullopt, "", std::chrono::system_clock::now()});
     const auto at = std::chrono::steady_clock::now();
     auto created = client.create(backups_resource(), ns, object);
     if (created.ok()) return Created{std::move(created.value()), at};

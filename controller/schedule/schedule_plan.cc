@@ -127,7 +127,7 @@ class Planner {
     const std::string name = triggered_backup_name(s_.meta.name, it->second);
     plan_.status.last_trigger = it->second;
     if (existing_.contains(name)) return;  // made by an earlier pass whose status write was lost
-    create({name, std::nullopt, it->second});
+    create({name, std::nullopt, it->second, in_.now});
   }
 
   void fire(const CronSchedule& cron, const date::time_zone& zone) {
@@ -185,7 +185,7 @@ class Planner {
       case ConcurrencyAction::kRun:
         break;
     }
-    create({name, *f.run, ""});
+    create({name, *f.run, "", std::nullopt});
   }
 
   // Replace: every running Backup from before the due time `run` is cancelled, once.

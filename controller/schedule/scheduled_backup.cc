@@ -11,6 +11,8 @@ json make_backup(const api::BackupSchedule& schedule, const BackupOrigin& origin
   json annotations = json::object();
   if (origin.scheduled_at) {
     annotations[kScheduledAtAnnotation] = api::format_rfc3339(*origin.scheduled_at);
+  } else if (origin.requested_at) {
+    annotations[kRequestedAtAnnotation] = api::format_rfc3339_millis(*origin.requested_at);
   }
   if (!origin.trigger.empty()) annotations[api::kTriggerAnnotation] = origin.trigger;
   json meta = {
@@ -38,6 +40,9 @@ json make_backup(const api::BackupSchedule& schedule, const BackupOrigin& origin
 
 std::optional<std::chrono::system_clock::time_point> backup_time(const api::ObjectMeta& meta) {
   if (auto it = meta.annotations.find(kScheduledAtAnnotation); it != meta.annotations.end()) {
+    if (auto t = api::parse_rfc3339(it->second)) return t;
+  }
+  if (auto it = meta.annotations.find(kRequestedAtAnnotation); it != meta.annotations.end()) {
     if (auto t = api::parse_rfc3339(it->second)) return t;
   }
   return api::parse_rfc3339(meta.creation_timestamp);

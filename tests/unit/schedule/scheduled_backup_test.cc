@@ -31,7 +31,7 @@ TEST(ScheduledBackupTest, CarriesLabelTimeAndTemplate) {
   const auto s = nightly(nullptr);
   ASSERT_TRUE(s.spec_errors.empty());
   auto t = *api::parse_rfc3339("2026-11-21T02:00:00Z");
-  nlohmann::json b = make_backup(s, {"nightly-202611210200", t, ""});
+  nlohmann::json b = make_backup(s, {"nightly-202611210200", t, "", {}});
   EXPECT_EQ(b["apiVersion"], "cellar.dev/v1alpha1");
   EXPECT_EQ(b["kind"], "Backup");
   const auto& meta = b["metadata"];
@@ -53,14 +53,14 @@ TEST(ScheduledBackupTest, CarriesLabelTimeAndTemplate) {
 TEST(ScheduledBackupTest, OwnedByTheScheduleOnlyWhenAskedTo) {
   const auto s = nightly(nullptr, "schedule");
   ASSERT_TRUE(s.spec_errors.empty());
-  nlohmann::json meta = make_backup(s, {"nightly-202611210200", {}, ""})["metadata"];
+  nlohmann::json meta = make_backup(s, {"nightly-202611210200", {}, "", {}})["metadata"];
   ASSERT_EQ(meta["ownerReferences"].size(), 1u);
   EXPECT_EQ(meta["ownerReferences"][0]["kind"], "BackupSchedule");
   EXPECT_EQ(meta["ownerReferences"][0]["name"], "nightly");
   EXPECT_EQ(meta["ownerReferences"][0]["uid"], "sched-uid");
   EXPECT_EQ(meta["ownerReferences"][0]["controller"], true);
-  EXPECT_FALSE(
-      make_backup(nightly(nullptr, "none"), {"n", {}, ""})["metadata"].contains("ownerReferences"));
+  EXPECT_FALSE(make_backup(nightly(nullptr, "none"), {"n", {}, "", {}})["metadata"].contains(
+      "ownerReferences"));
 }
 
 TEST(ScheduledBackupTest, AnUnknownOwnerReferencePolicyIsASpecError) {
@@ -72,16 +72,16 @@ TEST(ScheduledBackupTest, AnUnknownOwnerReferencePolicyIsASpecError) {
 
 TEST(ScheduledBackupTest, ALongScheduleNameGivesAValidLabelValue) {
   const std::string name(70, 'n');
-  nlohmann::json meta = make_backup(nightly(nullptr, nullptr, name), {"x", {}, ""})["metadata"];
+  nlohmann::json meta = make_backup(nightly(nullptr, nullptr, name), {"x", {}, "", {}})["metadata"];
   const std::string label = meta["labels"]["cellar.dev/schedule"];
   EXPECT_EQ(label.size(), 63u);
   EXPECT_EQ(label.substr(0, 52), name.substr(0, 52));
   EXPECT_NE(label, make_backup(nightly(nullptr, nullptr, name + "x"),
-                               {"x", {}, ""})["metadata"]["labels"]["cellar.dev/schedule"]);
+                               {"x", {}, "", {}})["metadata"]["labels"]["cellar.dev/schedule"]);
 }
 
 TEST(ScheduledBackupTest, RetainHasNoFinalizerAndATriggerIsCopied) {
-  nlohmann::json b = make_backup(nightly("Retain"), {"nightly-manual-0badcafe", {}, "v2"});
+  nlohmann::json b = make_backup(nightly("Retain"), {"nightly-manual-0badcafe", {}, "v2", {}});
   EXPECT_FALSE(b["metadata"].contains("finalizers"));
   EXPECT_EQ(b["metadata"]["annotations"]["cellar.dev/trigger"], "v2");
   EXPECT_FALSE(b["metadata"]["annotations"].contains("cellar.dev/scheduled-at"));
@@ -90,7 +90,7 @@ TEST(ScheduledBackupTest, RetainHasNoFinalizerAndATriggerIsCopied) {
 
 TEST(ScheduledBackupTest, TheMadeObjectParsesBackToTheTemplate) {
   const auto s = nightly(nullptr);
-  api::Backup b = api::parse_backup(make_backup(s, {"x", {}, ""}));
+  api::Backup b = api::parse_backup(make_backup(s, {"x", {}, "", {}}));
   EXPECT_TRUE(b.spec_errors.empty());
   EXPECT_EQ(b.spec, s.spec.backup_template);
 }
@@ -105,6 +105,23 @@ TEST(ScheduledBackupTest, TimeIsTheDueTimeElseTheCreationTime) {
   EXPECT_EQ(api::format_rfc3339(*backup_time(meta)), "2026-11-21T02:00:03Z");
   meta.creation_timestamp.clear();
   EXPECT_FALSE(backup_time(meta));
+}
+
+// Two Backups asked for within one second share a creationTimestamp; the request time, to the
+// millisecond, still orders them, so retention keeps the one asked for last.
+TEST(ScheduledBackupTest, ABackupAskedForByHandCarriesItsRequestTimeToTheMillisecond) {
+  using namespace std::chrono;
+  const auto at =
+      sys_days{2026y / 11 / 28} + hours{14} + minutes{34} + seconds{2} + milliseconds{143};
+  nlohmann::json b = make_backup(nightly(nullptr), {"nightly-manual-0badcafe", {}, "v2", at});
+  EXPECT_EQ(b["metadata"]["annotations"]["cellar.dev/requested-at"], "2026-11-28T14:34:02.143Z");
+  api::Backup parsed = api::parse_backup(b);
+  parsed.meta.creation_timestamp = "2026-11-28T14:34:02Z";
+  EXPECT_EQ(*backup_time(parsed.meta), at);
+
+  // A due time wins over a request time: a scheduled Backup is placed where it was due.
+  b = make_backup(nightly(nullptr), {"nightly-202611280200", at - hours{12}, "", at});
+  EXPECT_FALSE(b["metadata"]["annotations"].contains("cellar.dev/requested-at"));
 }
 
 }  // namespace
