@@ -156,7 +156,12 @@ Client::Client(std::shared_ptr<Transport> transport, ClientOptions options)
       options_(std::move(options)),
       limiter_(options_.qps, options_.burst) {}
 
-Result<json> Client::call(HttpRequest request) {
+void Client::observe(const std::string& verb, const Result<HttpResponse>& response) const {
+  if (!options_.on_request) return;
+  options_.on_request(verb, response ? std::to_string(response->status) : std::string("error"));
+}
+
+Result<json> Client::call(HttpRequest request, const std::string& verb) {
   limiter_.wait();
   if (options_.fence && request.method != "GET" && !options_.fence->allows()) {
     // A transport-like failure: retryable, so nothing ends Failed for it, and the process that
@@ -167,6 +172,7 @@ Result<json> Client::call(HttpRequest request) {
   request.user_agent = options_.user_agent;
   request.timeout = options_.request_timeout;
   auto response = transport_->send(request);
+  observe(verb, response);
   if (!response) return response.error();
   spdlog::debug("{} {} -> {}", request.method, request.target, response->status);
   if (!is_success(response->status)) {
@@ -183,6 +189,14 @@ Result<json> Client::call(HttpRequest request) {
 
 Result<json> Client::request(const std::string& method, const std::string& target, const json& body,
                              const std::string& content_type) {
+  std::string verb = method;
+  for (char& c : verb) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return send(verb, method, target, body, content_type);
+}
+
+Result<json> Client::send(const std::string& verb, const std::string& method,
+                          const std::string& target, const json& body,
+                          const std::string& content_type) {
   HttpRequest r;
   r.method = method;
   r.target = target;
@@ -190,11 +204,11 @@ Result<json> Client::request(const std::string& method, const std::string& targe
     r.body = body.dump();
     r.content_type = content_type;
   }
-  return call(std::move(r));
+  return call(std::move(r), verb);
 }
 
 Result<json> Client::get(const Resource& r, const std::string& ns, const std::string& name) {
-  return request("GET", r.path(ns, name));
+  return send("get", "GET", r.path(ns, name));
 }
 
 Result<json> Client::list(const Resource& r, const std::string& ns, const ListOptions& options) {
@@ -204,28 +218,28 @@ Result<json> Client::list(const Resource& r, const std::string& ns, const ListOp
   if (options.limit > 0) params["limit"] = std::to_string(options.limit);
   if (!options.continue_token.empty()) params["continue"] = options.continue_token;
   if (!options.resource_version.empty()) params["resourceVersion"] = options.resource_version;
-  return request("GET", with_query(r.path(ns), params));
+  return send("list", "GET", with_query(r.path(ns), params));
 }
 
 Result<json> Client::create(const Resource& r, const std::string& ns, const json& object) {
   std::string where = ns.empty() ? meta(object, "namespace") : ns;
-  return request("POST", r.path(where), object);
+  return send("create", "POST", r.path(where), object);
 }
 
 Result<json> Client::update(const Resource& r, const std::string& ns, const json& object) {
   std::string name = meta(object, "name");
   if (name.empty()) return client_error("update " + r.plural + ": the object has no metadata.name");
   std::string where = ns.empty() ? meta(object, "namespace") : ns;
-  return request("PUT", r.path(where, name), object);
+  return send("update", "PUT", r.path(where, name), object);
 }
 
 Result<json> Client::merge_patch(const Resource& r, const std::string& ns, const std::string& name,
                                  const json& patch) {
-  return request("PATCH", r.path(ns, name), patch, "application/merge-patch+json");
+  return send("patch", "PATCH", r.path(ns, name), patch, "application/merge-patch+json");
 }
 
 Result<json> Client::get_status(const Resource& r, const std::string& ns, const std::string& name) {
-  return request("GET", r.path(ns, name, "status"));
+  return send("get", "GET", r.path(ns, name, "status"));
 }
 
 Result<json> Client::update_status(const Resource& r, const std::string& ns, const json& object) {
@@ -234,12 +248,12 @@ Result<json> Client::update_status(const Resource& r, const std::string& ns, con
     return client_error("update status of " + r.plural + ": the object has no metadata.name");
   }
   std::string where = ns.empty() ? meta(object, "namespace") : ns;
-  return request("PUT", r.path(where, name, "status"), object);
+  return send("update", "PUT", r.path(where, name, "status"), object);
 }
 
 Result<json> Client::merge_patch_status(const Resource& r, const std::string& ns,
                                         const std::string& name, const json& patch) {
-  return request("PATCH", r.path(ns, name, "status"), patch, "application/merge-patch+json");
+  return send("patch", "PATCH", r.path(ns, name, "status"), patch, "application/merge-patch+json");
 }
 
 Result<json> Client::remove(const Resource& r, const std::string& ns, const std::string& name,
@@ -256,7 +270,7 @@ Result<json> Client::remove(const Resource& r, const std::string& ns, const std:
       body["preconditions"]["resourceVersion"] = options.precondition_resource_version;
     }
   }
-  return request("DELETE", r.path(ns, name), body);
+  return send("delete", "DELETE", r.path(ns, name), body);
 }
 
 Result<std::unique_ptr<Watch>> Client::watch(const Resource& r, const std::string& ns,
@@ -278,6 +292,9 @@ Result<std::unique_ptr<Watch>> Client::watch(const Resource& r, const std::strin
 
   limiter_.wait();
   auto response = transport_->stream(request);
+  if (options_.on_request) {
+    options_.on_request("watch", response ? std::to_string(response->status) : "error");
+  }
   if (!response) return response.error();
   spdlog::debug("WATCH {} -> {}", request.target, response->status);
   if (!is_success(response->status) || !response->lines) {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "controller/kube/error.h"
+#include "controller/kube/observers.h"
 #include "controller/kube/rate_limiter.h"
 #include "controller/kube/transport.h"
 #include "controller/kube/write_fence.h"
@@ -95,6 +96,8 @@ struct ClientOptions {
   // With leader election: checked right before every write leaves (after the rate limit's
   // wait), which fails without being sent once the fence is closed. Null: writes always leave.
   std::shared_ptr<const WriteFence> fence;
+  // Told of every request that left (those the fence stops never leave, so are not told).
+  RequestObserver on_request;
 };
 
 class Client {
@@ -130,7 +133,12 @@ class Client {
                        const std::string& content_type = "application/json");
 
  private:
-  Result<json> call(HttpRequest request);
+  // `verb` names the request for on_request.
+  Result<json> send(const std::string& verb, const std::string& method, const std::string& target,
+                    const json& body = nullptr,
+                    const std::string& content_type = "application/json");
+  Result<json> call(HttpRequest request, const std::string& verb);
+  void observe(const std::string& verb, const Result<HttpResponse>& response) const;
 
   std::shared_ptr<Transport> transport_;
   ClientOptions options_;
