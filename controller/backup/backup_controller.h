@@ -41,6 +41,11 @@ class BackupController {
   void start_workers();
   bool synced() const { return synced_; }
   const kube::WorkQueue& queue() const { return queue_; }
+  // Tells `observe` of each reconcile pass (for metrics); before start_workers().
+  void observe_finished(BackupReconciler::FinishedObserver observe) {
+    reconciler_.observe_finished(std::move(observe));
+  }
+  void observe_reconciles(kube::ReconcileObserver observe) { workers_.observe(std::move(observe)); }
   // Stops taking new keys, lets workers finish the key in hand, stops the informers.
   void stop();
 

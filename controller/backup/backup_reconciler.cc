@@ -311,6 +311,10 @@ kube::Status BackupReconciler::write_status(const api::Backup& backup,
   auto written = client_.update_status(backups_resource(), backup.meta.ns, body);
   if (written.ok()) {
     own_writes_.wrote(backup.meta.key(), backup.meta.resource_version);
+    // The write was conditional on the resourceVersion read, so only one write can end it.
+    if (on_finished_ && api::is_terminal(status.phase) && !api::is_terminal(backup.status.phase)) {
+      on_finished_(backup, status.phase);
+    }
     return kube::ok_status();
   }
   return written.error();  // a 409 is retried with the fresh object the watch brings

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -40,6 +41,11 @@ class BackupReconciler {
   // One pass for the Backup "namespace/name". An Error means: try again with back-off.
   kube::Result<Requeue> reconcile(const std::string& key);
 
+  // Told once per Backup, when this reconciler's status write takes it to a terminal phase
+  // (`backup` is the object as it was before). Set before the workers start.
+  using FinishedObserver = std::function<void(const api::Backup& backup, api::Phase phase)>;
+  void observe_finished(FinishedObserver observe) { on_finished_ = std::move(observe); }
+
  private:
   kube::Status reconcile_deletion(const api::Backup& backup, const JobView* job);
   // The API server refused to create `what` with an answer that retrying cannot change: the
@@ -68,6 +74,7 @@ class BackupReconciler {
   Caches caches_;
   JobOptions options_;
   kube::OwnWrites own_writes_;  // status and finalizer writes not yet back through the watch
+  FinishedObserver on_finished_;
 };
 
 }  // namespace cellar::backup

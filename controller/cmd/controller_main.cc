@@ -93,12 +93,15 @@ int main(int argc, char** argv) {
   const std::string identity =
       election.enabled ? cellar::kube::make_identity(host_name()) : host_name();
   auto fence = election.enabled ? std::make_shared<cellar::kube::WriteFence>() : nullptr;
+  // Before the clients, which count their requests into it, and so destroyed after them.
+  auto metrics = std::make_shared<cellar::metrics::ControllerMetrics>();
   cellar::kube::ClientOptions client_options;
   client_options.qps = flags.qps;
   client_options.burst = flags.burst;
   client_options.user_agent =
       election.enabled ? "cellar-controller (" + identity + ")" : "cellar-controller";
   client_options.fence = fence;
+  client_options.on_request = metrics->request_observer();
   std::shared_ptr<cellar::kube::Transport> shared_transport = std::move(*transport);
   cellar::kube::Client client(shared_transport, client_options);
   // Events have a budget of their own, so a burst of them (a thousand schedules firing the same
@@ -144,11 +147,25 @@ int main(int argc, char** argv) {
   cellar::kube::Client lease_client(shared_transport, lease_options);
   std::unique_ptr<cellar::kube::LeaderElector> elector;
 
-  auto metrics = std::make_shared<cellar::metrics::ControllerMetrics>();
   metrics->add_work_queue("backup", backups.queue());
   metrics->add_work_queue("backupschedule", schedules.queue());
   metrics->add_work_queue("restore", restores.queue());
   metrics->set_leader(kLeaseName, !election.enabled);
+  backups.observe_reconciles(metrics->reconcile_observer("backup"));
+  schedules.observe_reconciles(metrics->reconcile_observer("backupschedule"));
+  restores.observe_reconciles(metrics->reconcile_observer("restore"));
+  backups.observe_finished(
+      [&metrics = *metrics](const cellar::api::Backup& b, cellar::api::Phase phase) {
+        metrics.count_finished(b, phase);
+      });
+  schedules.observe_missed(
+      [&metrics = *metrics](const std::string& ns, const std::string& name, int missed) {
+        metrics.count_missed(ns, name, missed);
+      });
+  metrics->read_readiness(
+      [&] { return backups.synced() && schedules.synced() && restores.synced(); });
+  metrics->read_caches([&backups] { return backups.backups().list(); },
+                       [&schedules] { return schedules.schedules().list(); });
 
   std::string error;
   std::unique_ptr<cellar::metrics::MetricsServer> metrics_server;

@@ -158,7 +158,12 @@ Client::Client(std::shared_ptr<Transport> transport, ClientOptions options)
       options_(std::move(options)),
       limiter_(options_.qps, options_.burst) {}
 
-Result<HttpResponse> Client::send(HttpRequest request) {
+void Client::observe(const std::string& verb, const Result<HttpResponse>& response) const {
+  if (!options_.on_request) return;
+  options_.on_request(verb, response ? std::to_string(response->status) : std::string("error"));
+}
+
+Result<HttpResponse> Client::send(HttpRequest request, const std::string& verb) {
   limiter_.wait();
   if (options_.fence && request.method != "GET" && !options_.fence->allows()) {
     // A transport-like failure: retryable, so nothing ends Failed for it, and the process that
@@ -169,6 +174,7 @@ Result<HttpResponse> Client::send(HttpRequest request) {
   request.user_agent = options_.user_agent;
   request.timeout = options_.request_timeout;
   auto response = transport_->send(request);
+  observe(verb, response);
   if (!response) return response.error();
   spdlog::debug("{} {} -> {}", request.method, request.target, response->status);
   if (!is_success(response->status)) {
@@ -177,9 +183,9 @@ Result<HttpResponse> Client::send(HttpRequest request) {
   return response;
 }
 
-Result<json> Client::call(HttpRequest request) {
+Result<json> Client::call(HttpRequest request, const std::string& verb) {
   const std::string what = request.method + " " + request.target;
-  auto response = send(std::move(request));
+  auto response = send(std::move(request), verb);
   if (!response) return response.error();
   if (response->body.empty()) return json::object();
   auto body = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
@@ -192,6 +198,14 @@ Result<json> Client::call(HttpRequest request) {
 
 Result<json> Client::request(const std::string& method, const std::string& target, const json& body,
                              const std::string& content_type) {
+  std::string verb = method;
+  for (char& ch : verb) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return request_as(verb, method, target, body, content_type);
+}
+
+Result<json> Client::request_as(const std::string& verb, const std::string& method,
+                                const std::string& target, const json& body,
+                                const std::string& content_type) {
   HttpRequest r;
   r.method = method;
   r.target = target;
@@ -199,11 +213,11 @@ Result<json> Client::request(const std::string& method, const std::string& targe
     r.body = body.dump();
     r.content_type = content_type;
   }
-  return call(std::move(r));
+  return call(std::move(r), verb);
 }
 
 Result<json> Client::get(const Resource& r, const std::string& ns, const std::string& name) {
-  return request("GET", r.path(ns, name));
+  return request_as("get", "GET", r.path(ns, name));
 }
 
 namespace {
@@ -221,7 +235,7 @@ std::string list_target(const Resource& r, const std::string& ns, const ListOpti
 }  // namespace
 
 Result<json> Client::list(const Resource& r, const std::string& ns, const ListOptions& options) {
-  return request("GET", list_target(r, ns, options));
+  return request_as("list", "GET", list_target(r, ns, options));
 }
 
 Result<json> Client::list_each(const Resource& r, const std::string& ns, const ListOptions& options,
@@ -230,7 +244,7 @@ Result<json> Client::list_each(const Resource& r, const std::string& ns, const L
   request.method = "GET";
   request.target = list_target(r, ns, options);
   const std::string what = "GET " + request.target;
-  auto response = send(std::move(request));
+  auto response = send(std::move(request), "list");
   if (!response) return response.error();
   std::optional<json> rest = read_list(response->body, item);
   if (!rest) {
@@ -242,23 +256,23 @@ Result<json> Client::list_each(const Resource& r, const std::string& ns, const L
 
 Result<json> Client::create(const Resource& r, const std::string& ns, const json& object) {
   std::string where = ns.empty() ? meta(object, "namespace") : ns;
-  return request("POST", r.path(where), object);
+  return request_as("create", "POST", r.path(where), object);
 }
 
 Result<json> Client::update(const Resource& r, const std::string& ns, const json& object) {
   std::string name = meta(object, "name");
   if (name.empty()) return client_error("update " + r.plural + ": the object has no metadata.name");
   std::string where = ns.empty() ? meta(object, "namespace") : ns;
-  return request("PUT", r.path(where, name), object);
+  return request_as("update", "PUT", r.path(where, name), object);
 }
 
 Result<json> Client::merge_patch(const Resource& r, const std::string& ns, const std::string& name,
                                  const json& patch) {
-  return request("PATCH", r.path(ns, name), patch, "application/merge-patch+json");
+  return request_as("patch", "PATCH", r.path(ns, name), patch, "application/merge-patch+json");
 }
 
 Result<json> Client::get_status(const Resource& r, const std::string& ns, const std::string& name) {
-  return request("GET", r.path(ns, name, "status"));
+  return request_as("get", "GET", r.path(ns, name, "status"));
 }
 
 Result<json> Client::update_status(const Resource& r, const std::string& ns, const json& object) {
@@ -267,12 +281,13 @@ Result<json> Client::update_status(const Resource& r, const std::string& ns, con
     return client_error("update status of " + r.plural + ": the object has no metadata.name");
   }
   std::string where = ns.empty() ? meta(object, "namespace") : ns;
-  return request("PUT", r.path(where, name, "status"), object);
+  return request_as("update", "PUT", r.path(where, name, "status"), object);
 }
 
 Result<json> Client::merge_patch_status(const Resource& r, const std::string& ns,
                                         const std::string& name, const json& patch) {
-  return request("PATCH", r.path(ns, name, "status"), patch, "application/merge-patch+json");
+  return request_as("patch", "PATCH", r.path(ns, name, "status"), patch,
+                    "application/merge-patch+json");
 }
 
 Result<json> Client::remove(const Resource& r, const std::string& ns, const std::string& name,
@@ -289,7 +304,7 @@ Result<json> Client::remove(const Resource& r, const std::string& ns, const std:
       body["preconditions"]["resourceVersion"] = options.precondition_resource_version;
     }
   }
-  return request("DELETE", r.path(ns, name), body);
+  return request_as("delete", "DELETE", r.path(ns, name), body);
 }
 
 Result<std::unique_ptr<Watch>> Client::watch(const Resource& r, const std::string& ns,
@@ -311,6 +326,9 @@ Result<std::unique_ptr<Watch>> Client::watch(const Resource& r, const std::strin
 
   limiter_.wait();
   auto response = transport_->stream(request);
+  if (options_.on_request) {
+    options_.on_request("watch", response ? std::to_string(response->status) : "error");
+  }
   if (!response) return response.error();
   spdlog::debug("WATCH {} -> {}", request.target, response->status);
   if (!is_success(response->status) || !response->lines) {

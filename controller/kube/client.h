@@ -13,6 +13,7 @@
 #include <string>
 
 #include "controller/kube/error.h"
+#include "controller/kube/observers.h"
 #include "controller/kube/rate_limiter.h"
 #include "controller/kube/transport.h"
 #include "controller/kube/write_fence.h"
@@ -96,6 +97,8 @@ struct ClientOptions {
   // With leader election: checked right before every write leaves (after the rate limit's
   // wait), which fails without being sent once the fence is closed. Null: writes always leave.
   std::shared_ptr<const WriteFence> fence;
+  // Told of every request that left (those the fence stops never leave, so are not told).
+  RequestObserver on_request;
 };
 
 class Client {
@@ -136,9 +139,14 @@ class Client {
                        const std::string& content_type = "application/json");
 
  private:
-  Result<json> call(HttpRequest request);
+  // `verb` names the request for on_request: get, list, create, update, patch, delete.
+  Result<json> request_as(const std::string& verb, const std::string& method,
+                          const std::string& target, const json& body = nullptr,
+                          const std::string& content_type = "application/json");
+  Result<json> call(HttpRequest request, const std::string& verb);
   // The rate limit, the fence, the request; a non-2xx answer as an Error.
-  Result<HttpResponse> send(HttpRequest request);
+  Result<HttpResponse> send(HttpRequest request, const std::string& verb);
+  void observe(const std::string& verb, const Result<HttpResponse>& response) const;
 
   std::shared_ptr<Transport> transport_;
   ClientOptions options_;

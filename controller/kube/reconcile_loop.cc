@@ -4,10 +4,13 @@
 
 namespace cellar::kube {
 
-void process_queue(WorkQueue& queue, const ReconcileFn& reconcile) {
+void process_queue(WorkQueue& queue, const ReconcileFn& reconcile,
+                   const ReconcileObserver& observe) {
   while (auto key = queue.get()) {
     spdlog::trace("{}: reconciling", *key);
+    const auto started = std::chrono::steady_clock::now();
     auto result = reconcile(*key);
+    if (observe) observe(std::chrono::steady_clock::now() - started, !result.ok());
     if (result.ok()) {
       queue.forget(*key);
       if (*result) queue.add_after(*key, **result);
@@ -39,7 +42,7 @@ void Workers::start(int count) {
   std::lock_guard lock(mu_);
   if (stopped_ || !threads_.empty()) return;
   for (int i = 0; i < count; ++i) {
-    threads_.emplace_back([this] { process_queue(queue_, reconcile_); });
+    threads_.emplace_back([this] { process_queue(queue_, reconcile_, observe_); });
   }
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "controller/kube/error.h"
+#include "controller/kube/observers.h"
 #include "controller/kube/workqueue.h"
 
 namespace cellar::kube {
@@ -21,8 +22,9 @@ namespace cellar::kube {
 using Requeue = std::optional<std::chrono::milliseconds>;
 using ReconcileFn = std::function<Result<Requeue>(const std::string& key)>;
 
-// Runs until the queue shuts down.
-void process_queue(WorkQueue& queue, const ReconcileFn& reconcile);
+// Runs until the queue shuts down; `observe`, when set, is told of each pass.
+void process_queue(WorkQueue& queue, const ReconcileFn& reconcile,
+                   const ReconcileObserver& observe = {});
 
 // A controller's worker threads, each running process_queue on the controller's queue.
 class Workers {
@@ -34,6 +36,8 @@ class Workers {
   Workers& operator=(const Workers&) = delete;
   ~Workers() { stop(); }
 
+  // Tells `observe` of every reconcile pass; set before start().
+  void observe(ReconcileObserver observe) { observe_ = std::move(observe); }
   // Starts `count` workers once; does nothing after stop() (leadership may come during shutdown).
   void start(int count);
   // Shuts the queue down and joins the workers, each finishing the key in hand. False when
@@ -43,6 +47,7 @@ class Workers {
  private:
   WorkQueue& queue_;
   ReconcileFn reconcile_;
+  ReconcileObserver observe_;
   std::mutex mu_;  // guards threads_ and stopped_ between start and stop
   std::vector<std::thread> threads_;
   bool stopped_ = false;

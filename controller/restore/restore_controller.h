@@ -42,6 +42,8 @@ class RestoreController {
   void start_workers();
   bool synced() const { return synced_; }
   const kube::WorkQueue& queue() const { return queue_; }
+  // Tells `observe` of each reconcile pass (for metrics); before start_workers().
+  void observe_reconciles(kube::ReconcileObserver observe) { workers_.observe(std::move(observe)); }
   void stop();
 
  private:

@@ -43,6 +43,13 @@ class ScheduleController {
   void start_workers();
   bool synced() const { return synced_; }
   const kube::WorkQueue& queue() const { return queue_; }
+  // Tells `observe` of each reconcile pass (for metrics); before start_workers().
+  void observe_missed(ScheduleReconciler::MissedObserver observe) {
+    reconciler_.observe_missed(std::move(observe));
+  }
+  // The BackupSchedule cache, read by the metrics at scrape time.
+  const kube::Informer<api::BackupSchedule>& schedules() const { return schedules_; }
+  void observe_reconciles(kube::ReconcileObserver observe) { workers_.observe(std::move(observe)); }
   void stop();
 
  private:

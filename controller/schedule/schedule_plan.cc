@@ -143,6 +143,7 @@ class Planner {
       input.starting_deadline = std::chrono::seconds(*s_.spec.starting_deadline_seconds);
     }
     const Firing f = decide_firing(input);
+    plan_.missed = f.missed;
     plan_.status.next_schedule_time = f.next ? format_rfc3339(*f.next) : "";
     plan_.wake_at = f.next;
 

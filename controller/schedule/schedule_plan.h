@@ -46,6 +46,8 @@ struct SchedulePlan {
   std::vector<std::string> remove;  // delete these (retention)
   api::BackupScheduleStatus status;
   std::vector<kube::Event> events;
+  // Due times that passed without a run (the MissedSchedule Events say which).
+  int missed = 0;
   // The next due time to wake up at; nullopt when only a change can bring work.
   std::optional<std::chrono::system_clock::time_point> wake_at;
 };

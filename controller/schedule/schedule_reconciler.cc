@@ -93,6 +93,9 @@ kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const st
   if (plan.status != schedule.status) {
     if (auto s = write_status(schedule, plan.status); !s.ok()) return s.error();
   }
+  // Counted with the Events, after the status that records them: a pass that fails before
+  // then is repeated and would count them again.
+  if (plan.missed > 0 && on_missed_) on_missed_(schedule.meta.ns, schedule.meta.name, plan.missed);
   for (const kube::Event& e : plan.events) record(schedule, e);
 
   if (!plan.wake_at) return Requeue{};

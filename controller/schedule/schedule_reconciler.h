@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,6 +44,11 @@ class ScheduleReconciler {
 
   using Requeue = kube::Requeue;
 
+  // Told of due times a schedule missed, once each (set before the workers start).
+  using MissedObserver =
+      std::function<void(const std::string& ns, const std::string& name, int missed)>;
+  void observe_missed(MissedObserver observe) { on_missed_ = std::move(observe); }
+
   // One pass for the schedule "namespace/name". An Error means: try again with back-off.
   kube::Result<Requeue> reconcile(const std::string& key);
 
@@ -69,6 +75,7 @@ class ScheduleReconciler {
   Caches caches_;
   std::mutex mu_;
   std::unordered_map<std::string, Expectations> expectations_;
+  MissedObserver on_missed_;
 };
 
 }  // namespace cellar::schedule

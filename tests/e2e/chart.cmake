@@ -9,6 +9,7 @@ if(TARGET cellar_test_support AND TARGET cellar_test_postgres AND TARGET cellar-
     ${CMAKE_CURRENT_LIST_DIR}/rendered_manifests.cc
     ${CMAKE_CURRENT_LIST_DIR}/chart_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/chart_agreement_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/chart_alerts_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/chart_controller_test.cc)
   # cellar_cluster_apply: its YAML reader turns the rendered documents into JSON.
   target_link_libraries(e2e_chart_tests PRIVATE

@@ -11,6 +11,7 @@ add_executable(kube_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/client_path_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/client_request_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/client_fence_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/client_observer_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/watch_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/own_writes_test.cc
 )

@@ -230,10 +230,12 @@ TEST_F(SchedulePlanTest, AfterDowntimeOnlyTheMostRecentRunsWithinTheDeadline) {
   EXPECT_EQ(p.events[0].type, "Warning");
   EXPECT_NE(p.events[0].message.find("9 due times were missed"), std::string::npos)
       << p.events[0].message;
+  EXPECT_EQ(p.missed, 9);  // what cellar_schedule_missed_total counts
   apply(p);
   SchedulePlan again = plan("2026-11-21T12:00:20Z");  // a second restart: never twice
   EXPECT_TRUE(again.create.empty());
   EXPECT_TRUE(again.events.empty());
+  EXPECT_EQ(again.missed, 0);
 }
 
 TEST_F(SchedulePlanTest, PastTheDeadlineNothingRunsAndTheMissIsToldOnce) {
@@ -245,8 +247,10 @@ TEST_F(SchedulePlanTest, PastTheDeadlineNothingRunsAndTheMissIsToldOnce) {
   EXPECT_EQ(reasons(p), Names({"MissedSchedule"}));
   EXPECT_EQ(p.status.last_schedule_time, "2026-01-01T00:00:00Z");
   EXPECT_EQ(p.status.next_schedule_time, "2027-01-01T00:00:00Z");
+  EXPECT_EQ(p.missed, 2);  // 2025-01-01 and 2026-01-01
   apply(p);
   EXPECT_TRUE(plan("2026-11-21T12:00:05Z").events.empty());
+  EXPECT_EQ(plan("2026-11-21T12:00:05Z").missed, 0);
 }
 
 TEST_F(SchedulePlanTest, ATriggerValueMakesOneBackupWhateverIsRunning) {
