@@ -65,12 +65,16 @@ void complete(api::BackupStatus& s, const Observation& o, const AgentResult& age
          first_non_empty({job.completion_time, o.pod ? o.pod->finished_at : ""}));
 }
 
-Event transition_event(const api::BackupStatus& s, const Observation& o) {
+// An Event is a write, and DESIGN allows a successful Backup four (its Job, InProgress,
+// Completed, and one Event), so a Backup that goes as it should says so once, when it completes.
+// Everything else a person would want to hear of is news too: a Job slow to start (Pending, after
+// kPendingGrace), a failure, a cancel. InProgress is in status (phase, message, jobName).
+Event transition_event(const api::BackupStatus& s) {
   switch (s.phase) {
     case Phase::kPending:
-      return {};  // JobCreated said it when the Job was made
+      return {"Normal", "Pending", s.message};
     case Phase::kInProgress:
-      return {"Normal", "Started", "Dumping database " + o.backup->spec.database.name};
+      return {};
     case Phase::kCompleted: {
       std::string m = "Backup completed";
       if (!s.size.empty()) m += ": " + s.size;
@@ -144,7 +148,6 @@ Decision decide(const Observation& o) {
     } else {
       // The status waits for the Job's first news (see kPendingGrace).
       d.job = JobAction::kCreate;
-      d.events.push_back({"Normal", "JobCreated", "Created Job " + job_name_for(b.meta.name)});
       d.requeue_after = kPendingGrace;
       d.status = b.status;
       return d;
@@ -190,7 +193,7 @@ Decision decide(const Observation& o) {
 
   api::set_phase_conditions(s.conditions, s.phase, s.message, b.meta.generation, o.now);
   if (s.phase != before) {
-    if (Event e = transition_event(s, o); !e.reason.empty()) d.events.push_back(e);
+    if (Event e = transition_event(s); !e.reason.empty()) d.events.push_back(e);
   }
   return d;
 }

@@ -42,7 +42,7 @@ using kube::Event;
 struct Decision {
   api::BackupStatus status;
   JobAction job = JobAction::kNone;
-  // Recorded once the Job action succeeded (JobCreated only when the Job was really made).
+  // Recorded once the Job action succeeded.
   std::vector<Event> events;
   // Look again after this long even if nothing changes.
   std::optional<std::chrono::seconds> requeue_after;
