@@ -24,8 +24,23 @@ std::string event_name(const std::string& object_name) {
 
 }  // namespace
 
-EventRecorder::EventRecorder(Client& client, std::string component, std::string instance)
-    : client_(client), component_(std::move(component)), instance_(std::move(instance)) {}
+EventRecorder::EventRecorder(Client& client, std::string component, std::string instance,
+                             size_t queue_capacity)
+    : client_(client),
+      component_(std::move(component)),
+      instance_(std::move(instance)),
+      capacity_(queue_capacity),
+      writer_([this] { write_queued(); }) {}
+
+EventRecorder::~EventRecorder() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    stop_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  }
+  changed_.notify_all();
+  writer_.join();
+}
 
 json EventRecorder::make_event(const ObjectReference& object, const std::string& type,
                                const std::string& reason, const std::string& message,
@@ -57,10 +72,49 @@ void EventRecorder::record(const ObjectReference& object, const std::string& typ
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   json event = make_event(object, type, reason, message, date::format("%Y-%m-%dT%H:%M:%SZ", now));
   event["metadata"]["name"] = event_name(object.name);
-  auto created = client_.create(resources::events(), object.ns, event);
-  if (!created.ok()) {
-    spdlog::warn("event {} for {}/{} not recorded: {}", reason, object.ns, object.name,
-                 created.error().to_string());
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= capacity_) {
+      spdlog::warn("event {} for {}/{} not recorded: {} Events are waiting to be written", reason,
+                   object.ns, object.name, queue_.size());
+      return;
+    }
+    queue_.push_back(std::move(event));
+  }
+  changed_.notify_all();
+}
+
+void EventRecorder::flush() {
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [this] { return queue_.empty() && !writing_; });
+}
+
+void EventRecorder::write_queued() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, nothing left
+    if (stopping_ && std::chrono::steady_clock::now() >= stop_deadline_) {
+      spdlog::warn("{} Events not recorded: the controller is stopping", queue_.size());
+      queue_.clear();
+      changed_.notify_all();
+      return;
+    }
+    json event = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    lock.unlock();
+    auto created =
+        client_.create(resources::events(), event["metadata"].value("namespace", ""), event);
+    if (!created.ok()) {
+      const json& about = event["involvedObject"];
+      spdlog::warn("event {} for {}/{} not recorded: {}", event.value("reason", ""),
+                   about.value("namespace", ""), about.value("name", ""),
+                   created.error().to_string());
+    }
+    lock.lock();
+    writing_ = false;
+    changed_.notify_all();
   }
 }
 

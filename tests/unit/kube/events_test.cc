@@ -43,6 +43,7 @@ TEST_F(EventsTest, LongMessagesAreCapped) {
 TEST_F(EventsTest, RecordPostsAnEventInTheObjectsNamespace) {
   transport_->answer(201);
   recorder_.record(backup_, "Normal", "Completed", "Backup completed: 1.55 MiB in 31s");
+  recorder_.flush();
   ASSERT_EQ(transport_->requests.size(), 1u);
   EXPECT_EQ(transport_->last().method, "POST");
   EXPECT_EQ(transport_->last().target, "/api/v1/namespaces/shop/events");
@@ -54,7 +55,26 @@ TEST_F(EventsTest, RecordPostsAnEventInTheObjectsNamespace) {
 TEST_F(EventsTest, AnEventThatCannotBeWrittenIsDroppedNotThrown) {
   transport_->answer(403, R"({"kind":"Status","reason":"Forbidden","code":403})");
   recorder_.record(backup_, "Normal", "Started", "Dumping");
+  recorder_.flush();
   EXPECT_EQ(transport_->requests.size(), 1u);
+}
+
+TEST_F(EventsTest, EventsAreWrittenInTheOrderTheyWereRecorded) {
+  transport_->answer(201);
+  transport_->answer(201);
+  recorder_.record(backup_, "Normal", "Pending", "first");
+  recorder_.record(backup_, "Normal", "Completed", "second");
+  recorder_.flush();
+  ASSERT_EQ(transport_->requests.size(), 2u);
+  EXPECT_EQ(json::parse(transport_->requests[0].body)["message"], "first");
+  EXPECT_EQ(json::parse(transport_->requests[1].body)["message"], "second");
+}
+
+TEST_F(EventsTest, AFullQueueDropsTheEventRatherThanWaiting) {
+  EventRecorder no_room(client_, "cellar-controller", "pod-1", 0);
+  no_room.record(backup_, "Normal", "Started", "Dumping");
+  no_room.flush();
+  EXPECT_TRUE(transport_->requests.empty());
 }
 
 }  // namespace
