@@ -63,11 +63,13 @@ ParsedFlags parse_flags(const std::vector<std::string>& args) {
       ->check(CLI::PositiveNumber)
       ->type_name("N")
       ->capture_default_str();
-  app.add_option("--kube-api-qps", f.qps, "sustained API requests a second")
-      ->check(CLI::PositiveNumber)
+  app.add_option("--kube-api-qps", f.qps,
+                 "sustained API requests a second (0: no client-side limit)")
+      ->check(CLI::NonNegativeNumber)
       ->type_name("N")
       ->capture_default_str();
-  app.add_option("--kube-api-burst", f.burst, "API requests allowed in a burst")
+  app.add_option("--kube-api-burst", f.burst,
+                 "API requests allowed in a burst, with --kube-api-qps")
       ->check(CLI::PositiveNumber)
       ->type_name("N")
       ->capture_default_str();

@@ -27,7 +27,10 @@ struct Flags {
   std::string ns;  // --namespace: the one namespace to watch; empty: all
   std::string agent_image = "cellar-agent:0.1.0";
   int workers = 4;
-  double qps = 200;
+  // No client-side limit unless asked for: kube-apiserver's API Priority and Fairness shares the
+  // server out and answers 429 with Retry-After, which the client honours. A client-side limit
+  // only delays a minute's work (a thousand schedules due at once) that the server could take.
+  double qps = 0;  // --kube-api-qps; 0: no client-side limit
   int burst = 400;
   std::string log_format = "text";
   std::string log_level = "info";

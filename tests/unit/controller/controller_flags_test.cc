@@ -17,7 +17,7 @@ TEST(ControllerFlags, DefaultsAreTodays) {
   ASSERT_EQ(p.kind, Kind::kRun) << p.text;
   EXPECT_EQ(p.flags.agent_image, "cellar-agent:0.1.0");
   EXPECT_EQ(p.flags.workers, 4);
-  EXPECT_EQ(p.flags.qps, 200);
+  EXPECT_EQ(p.flags.qps, 0);
   EXPECT_EQ(p.flags.burst, 400);
   EXPECT_EQ(p.flags.log_format, "text");
   EXPECT_EQ(p.flags.log_level, "info");
