@@ -126,7 +126,12 @@ class Planner {
     }
     const std::string name = triggered_backup_name(s_.meta.name, it->second);
     plan_.status.last_trigger = it->second;
-    if (existing_.contains(name)) return;  // made by an earlier pass whose status write was lost
+    if (existing_.contains(name)) {
+      // Made by an earlier pass whose status write was lost, or by the pass just before this
+      // one, which leaves the status to this one: it is the newest Backup all the same.
+      plan_.status.last_backup = name;
+      return;
+    }
     create({name, std::nullopt, it->second, in_.now});
   }
 
@@ -165,7 +170,10 @@ class Planner {
     }
     const std::string name = scheduled_backup_name(s_.meta.name, *f.run);
     if (existing_.contains(name)) {
-      // Made by an earlier pass whose later calls failed: what it displaces must still stop.
+      // Made by an earlier pass whose later calls failed, or by the pass just before this one,
+      // which leaves the rest to this one: it is the newest Backup, and what it displaces must
+      // still stop.
+      plan_.status.last_backup = name;
       if (s_.spec.concurrency_policy == api::ConcurrencyPolicy::kReplace) cancel_older(*f.run);
       return;
     }

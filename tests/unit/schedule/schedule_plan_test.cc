@@ -65,6 +65,13 @@ class SchedulePlanTest : public ::testing::Test {
     }
   }
 
+  // A Backup the reconciler made and the cache has not shown yet: known by its name alone.
+  void made(const std::string& name) {
+    OwnedBackup b;
+    b.name = name;
+    backups_.push_back(b);
+  }
+
   api::BackupSchedule schedule_;
   std::vector<OwnedBackup> backups_;
 };
@@ -113,6 +120,28 @@ TEST_F(SchedulePlanTest, ABackupAlreadyMadeForTheTimeIsNotMadeAgain) {
   EXPECT_TRUE(p.create.empty());
   EXPECT_TRUE(p.events.empty());  // not even Skipped: it is this time's own Backup
   EXPECT_EQ(p.status.last_schedule_time, "2026-11-21T12:00:00Z");
+}
+
+TEST_F(SchedulePlanTest, APassAfterOneThatOnlyMadeTheBackupsPlansTheSameStatus) {
+  // The reconciler makes a due run's Backups in one pass and leaves the status, the cancels and
+  // the Events to the next, which sees the Backup only by name (made, not yet in the cache).
+  SchedulePlan making = plan("2026-11-21T12:00:00.004Z");
+  for (const auto& o : making.create) made(o.name);
+  SchedulePlan finishing = plan("2026-11-21T12:00:00.004Z");
+  EXPECT_TRUE(finishing.create.empty());
+  EXPECT_EQ(finishing.status, making.status);
+  EXPECT_EQ(reasons(finishing), reasons(making));
+}
+
+TEST_F(SchedulePlanTest, ATriggeredBackupLeftToTheNextPassIsItsLastBackup) {
+  schedule_.status.last_schedule_time = "2026-11-21T12:00:00Z";
+  schedule_.meta.annotations[api::kTriggerAnnotation] = "release-42";
+  SchedulePlan making = plan("2026-11-21T12:00:30Z");
+  ASSERT_EQ(making.create.size(), 1u);
+  made(making.create[0].name);
+  SchedulePlan finishing = plan("2026-11-21T12:00:30Z");
+  EXPECT_TRUE(finishing.create.empty());
+  EXPECT_EQ(finishing.status, making.status);
 }
 
 TEST_F(SchedulePlanTest, ForbidSkipsWhileOneRunsAndSaysSo) {
