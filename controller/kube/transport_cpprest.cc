@@ -9,6 +9,7 @@
 #include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
 #include <openssl/ssl.h>
+#include <pplx/threadpool.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -294,9 +295,24 @@ class CpprestTransport final : public Transport {
   http::client::http_client client_;
 };
 
+// The library's pool runs only its own continuations (every wait happens on a caller's thread,
+// above), so a few threads serve every connection; its default of forty costs each a stack and
+// per-thread allocator state for nothing. Set once, before the pool's first use.
+void size_thread_pool() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    try {
+      crossplat::threadpool::initialize_with_threads(4);
+    } catch (const std::exception& e) {
+      spdlog::debug("cpprest thread pool already started: {}", e.what());
+    }
+  });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Transport>> make_http_transport(const Config& config) {
+  size_thread_pool();
   auto tls = load_tls(config);
   if (!tls) return tls.error();
   if (config.token.empty() && !config.token_file.empty()) {
