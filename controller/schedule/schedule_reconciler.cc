@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "controller/api/timestamps.h"
 #include "controller/backup/backup_reconciler.h"
 #include "controller/kube/names.h"
 
@@ -26,6 +27,28 @@ std::optional<uint64_t> as_number(const std::string& rv) {
 }
 
 }  // namespace
+
+void set_notifications_condition(api::BackupScheduleStatus& status,
+                                 const api::BackupSchedule& schedule,
+                                 const std::optional<std::string>& problem,
+                                 const std::string& now) {
+  constexpr const char* kType = "NotificationsReady";
+  if (schedule.spec.notifications.empty()) {
+    std::erase_if(status.conditions, [](const api::Condition& c) { return c.type == kType; });
+    return;
+  }
+  if (!problem) return;
+  if (problem->empty()) {
+    api::set_condition(status.conditions,
+                       {kType, "True", schedule.meta.generation, "", "WebhooksReachable",
+                        "The notifications' Secrets hold usable webhook URLs"},
+                       now);
+  } else {
+    api::set_condition(
+        status.conditions,
+        {kType, "False", schedule.meta.generation, "", "WebhookNotConfigured", *problem}, now);
+  }
+}
 
 std::string schedule_label_key(const std::string& ns, const std::string& name) {
   return ns + "/" + kube::label_value_for(name);
@@ -89,6 +112,10 @@ kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const st
         !kube::is_conflict(deleted.error())) {
       return deleted.error();
     }
+  }
+  if (notification_problems_) {
+    set_notifications_condition(plan.status, schedule, notification_problems_(key),
+                                api::format_rfc3339(now));
   }
   if (plan.status != schedule.status) {
     if (auto s = write_status(schedule, plan.status); !s.ok()) return s.error();
