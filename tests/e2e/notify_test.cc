@@ -216,6 +216,26 @@ TEST_F(NotifyE2E, MissingSecretIsInTheSchedulesStatus) {
   expect_url_nowhere();
 }
 
+TEST_F(NotifyE2E, MissedScheduleIsPosted) {
+  kill_controller(SIGTERM);
+  apply_hook_secret();
+  apply_schedule("newyear", "0 0 1 1 *",
+                 "  startingDeadlineSeconds: 300\n" + notifications("MissedSchedule"));
+  const auto two_years_ago = Clock::now() - std::chrono::hours(24 * 730);
+  patch_schedule_status("newyear", {{"lastScheduleTime", rfc3339(two_years_ago)}});
+  start_controller();
+  wait_for_controller_running();
+  ASSERT_TRUE(receiver_.wait_for(1, seconds(15))) << get_schedule("newyear").dump(2);
+  json j = body(0);
+  EXPECT_EQ(j["event"], "MissedSchedule");
+  EXPECT_EQ(j["schedule"], "newyear");
+  EXPECT_EQ(j["namespace"], ns_);
+  EXPECT_TRUE(j["backup"].is_null()) << j.dump();
+  EXPECT_NE(j.value("message", "").find("missed"), std::string::npos) << j.dump();
+  std::this_thread::sleep_for(seconds(2));
+  EXPECT_EQ(receiver_.posts().size(), 1u);
+}
+
 TEST_F(NotifyE2E, BadNotificationIsRefusedAtApplyNamingTheField) {
   const std::string yaml = R"(apiVersion: cellar.dev/v1alpha1
 kind: BackupSchedule
