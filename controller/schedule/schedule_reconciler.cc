@@ -7,6 +7,7 @@
 #include "controller/api/timestamps.h"
 #include "controller/backup/backup_reconciler.h"
 #include "controller/kube/names.h"
+#include "controller/schedule/notifications_condition.h"
 
 namespace cellar::schedule {
 
@@ -27,28 +28,6 @@ std::optional<uint64_t> as_number(const std::string& rv) {
 }
 
 }  // namespace
-
-void set_notifications_condition(api::BackupScheduleStatus& status,
-                                 const api::BackupSchedule& schedule,
-                                 const std::optional<std::string>& problem,
-                                 const std::string& now) {
-  constexpr const char* kType = "NotificationsReady";
-  if (schedule.spec.notifications.empty()) {
-    std::erase_if(status.conditions, [](const api::Condition& c) { return c.type == kType; });
-    return;
-  }
-  if (!problem) return;
-  if (problem->empty()) {
-    api::set_condition(status.conditions,
-                       {kType, "True", schedule.meta.generation, "", "WebhooksReachable",
-                        "The notifications' Secrets hold usable webhook URLs"},
-                       now);
-  } else {
-    api::set_condition(
-        status.conditions,
-        {kType, "False", schedule.meta.generation, "", "WebhookNotConfigured", *problem}, now);
-  }
-}
 
 std::string schedule_label_key(const std::string& ns, const std::string& name) {
   return ns + "/" + kube::label_value_for(name);

@@ -86,10 +86,4 @@ class ScheduleReconciler {
   NotificationProblems notification_problems_;
 };
 
-// Sets (or, for a schedule without notifications, removes) the NotificationsReady condition in
-// `status` from `problem` (see read_notification_problems); unknown leaves it as it is.
-void set_notifications_condition(api::BackupScheduleStatus& status,
-                                 const api::BackupSchedule& schedule,
-                                 const std::optional<std::string>& problem, const std::string& now);
-
 }  // namespace cellar::schedule
