@@ -1,12 +1,24 @@
 #include "controller/api/backup_schedule.h"
 
+#include <algorithm>
+#include <set>
+
 #include "controller/api/json_fields.h"
+#include "controller/api/spec_reader.h"
 
 namespace cellar::api {
 
 namespace {
 
 using json = nlohmann::json;
+
+bool fits_annotation_key(const std::string& name) {
+  if (name.size() > 40) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return name.front() != '-' && name.back() != '-';
+}
 
 // A non-negative whole number, or `fallback` (with an error when the value is there but wrong).
 int count(const json& j, const char* key, const std::string& path, int fallback,
@@ -38,7 +50,105 @@ RetentionSpec parse_retention(const json& j, std::vector<std::string>& errors) {
   return r;
 }
 
+std::optional<NotificationEvent> parse_event(const std::string& text) {
+  for (auto e : {NotificationEvent::kCompleted, NotificationEvent::kFailed,
+                 NotificationEvent::kCancelled, NotificationEvent::kMissedSchedule}) {
+    if (text == to_string(e)) return e;
+  }
+  return std::nullopt;
+}
+
+// One entry of spec.notifications; nullopt when it is unusable (errors say why).
+std::optional<Notification> parse_notification(const json& j, const std::string& path,
+                                               std::vector<std::string>& errors) {
+  if (!j.is_object()) {
+    errors.push_back(path + " must be an object");
+    return std::nullopt;
+  }
+  const size_t errors_before = errors.size();
+  SpecReader read(&errors);
+  Notification n;
+  n.name = read.string(j, "name", path + ".name", true);
+  // The name becomes part of an annotation key (cellar.dev/notified-<name>): a DNS label.
+  if (!n.name.empty() && !fits_annotation_key(n.name)) {
+    read.error(path +
+               ".name must be lower-case letters, digits and '-', at most 40 characters (it is \"" +
+               n.name + "\")");
+  }
+  auto events = j.find("events");
+  if (events == j.end() || !events->is_array() || events->empty()) {
+    read.error(path +
+               ".events must list at least one of Completed, Failed, Cancelled, MissedSchedule");
+  } else {
+    for (size_t i = 0; i < events->size(); ++i) {
+      const json& e = (*events)[i];
+      auto parsed = e.is_string() ? parse_event(e.get<std::string>()) : std::nullopt;
+      if (!parsed) {
+        read.error(path + ".events[" + std::to_string(i) +
+                   "] must be one of Completed, Failed, Cancelled, MissedSchedule (it is " +
+                   e.dump() + ")");
+      } else if (!n.wants(*parsed)) {
+        n.events.push_back(*parsed);
+      }
+    }
+  }
+  if (const json* webhook = read.object(j, "webhook", path + ".webhook", true)) {
+    const std::string ref_path = path + ".webhook.urlSecretRef";
+    if (const json* ref = read.object(*webhook, "urlSecretRef", ref_path, true)) {
+      n.url_secret_ref.name = read.string(*ref, "name", ref_path + ".name", true);
+      n.url_secret_ref.key = read.string(*ref, "key", ref_path + ".key", true);
+    }
+    const std::array<const char*, 2> formats = {"json", "slack"};
+    if (read.one_of(*webhook, "format", path + ".webhook.format", formats, "json") == "slack") {
+      n.format = WebhookFormat::kSlack;
+    }
+  }
+  if (errors.size() != errors_before) return std::nullopt;
+  return n;
+}
+
+std::vector<Notification> parse_notifications(const json& spec, std::vector<std::string>& errors) {
+  std::vector<Notification> out;
+  auto it = spec.find("notifications");
+  if (it == spec.end() || it->is_null()) return out;
+  if (!it->is_array()) {
+    errors.push_back("spec.notifications must be a list");
+    return out;
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const std::string path = "spec.notifications[" + std::to_string(i) + "]";
+    auto n = parse_notification((*it)[i], path, errors);
+    if (!n) continue;
+    if (!names.insert(n->name).second) {
+      errors.push_back(path + ".name must be unique within the schedule (\"" + n->name +
+                       "\" is used twice)");
+      continue;
+    }
+    out.push_back(std::move(*n));
+  }
+  return out;
+}
+
 }  // namespace
+
+const char* to_string(NotificationEvent event) {
+  switch (event) {
+    case NotificationEvent::kCompleted:
+      return "Completed";
+    case NotificationEvent::kFailed:
+      return "Failed";
+    case NotificationEvent::kCancelled:
+      return "Cancelled";
+    case NotificationEvent::kMissedSchedule:
+      return "MissedSchedule";
+  }
+  return "";
+}
+
+bool Notification::wants(NotificationEvent event) const {
+  return std::find(events.begin(), events.end(), event) != events.end();
+}
 
 BackupSchedule parse_backup_schedule(const json& object) {
   BackupSchedule s;
@@ -91,6 +201,7 @@ BackupSchedule parse_backup_schedule(const json& object) {
     errors.push_back("spec.backupOwnerReference must be one of none, schedule (it is \"" + owner +
                      "\")");
   }
+  s.spec.notifications = parse_notifications(spec, errors);
   if (auto st = object.find("status"); st != object.end()) {
     s.status = parse_backup_schedule_status(*st);
   }

@@ -40,6 +40,23 @@ struct RetentionSpec {
   bool operator==(const RetentionSpec&) const = default;
 };
 
+// spec.notifications[].events: what a notification is sent for.
+enum class NotificationEvent { kCompleted, kFailed, kCancelled, kMissedSchedule };
+const char* to_string(NotificationEvent event);
+
+enum class WebhookFormat { kJson, kSlack };
+
+// spec.notifications[]: a webhook told of the events listed. The URL is in a Secret, never in
+// the spec: webhook URLs carry tokens.
+struct Notification {
+  std::string name;  // unique within the schedule; names its cellar.dev/notified-<name> mark
+  std::vector<NotificationEvent> events;
+  SecretKeyRef url_secret_ref;
+  WebhookFormat format = WebhookFormat::kJson;
+  bool wants(NotificationEvent event) const;
+  bool operator==(const Notification&) const = default;
+};
+
 struct BackupScheduleSpec {
   std::string schedule;
   std::string time_zone = "UTC";
@@ -50,6 +67,7 @@ struct BackupScheduleSpec {
   BackupSpec backup_template;
   RetentionSpec retention;
   BackupOwnerReference backup_owner_reference = BackupOwnerReference::kNone;
+  std::vector<Notification> notifications;
   bool operator==(const BackupScheduleSpec&) const = default;
 };
 

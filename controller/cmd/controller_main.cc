@@ -21,6 +21,7 @@
 #include "controller/kube/leader_election.h"
 #include "controller/logging.h"
 #include "controller/metrics/metrics_server.h"
+#include "controller/notify/notifier.h"
 #include "controller/restore/restore_controller.h"
 #include "controller/schedule/schedule_controller.h"
 
@@ -122,6 +123,12 @@ int main(int argc, char** argv) {
   schedule_options.ns = flags.ns;
   cellar::schedule::ScheduleController schedules(client, events, backups.backups(),
                                                  schedule_options);
+  // Built before the Backup informer runs too: its initial list brings back the Backups a
+  // previous process ended without telling their webhooks of.
+  cellar::notify::Notifier notifier(client, events, schedules.schedules(), backups.backups());
+  notifier.on_problem_change([&schedules](const std::string& key) { schedules.wake(key); });
+  schedules.read_notification_problems(
+      [&notifier](const std::string& key) { return notifier.problem_of(key); });
   cellar::restore::RestoreControllerOptions restore_options;
   restore_options.ns = flags.ns;
   restore_options.job = options.job;
@@ -130,8 +137,10 @@ int main(int argc, char** argv) {
     backups.start_workers();
     schedules.start_workers();
     restores.start_workers();
+    notifier.start();
   };
   auto stop_controllers = [&] {
+    notifier.stop();
     restores.stop();
     schedules.stop();
     backups.stop();
@@ -159,8 +168,9 @@ int main(int argc, char** argv) {
         metrics.count_finished(b, phase);
       });
   schedules.observe_missed(
-      [&metrics = *metrics](const std::string& ns, const std::string& name, int missed) {
+      [&metrics = *metrics, &notifier](const std::string& ns, const std::string& name, int missed) {
         metrics.count_missed(ns, name, missed);
+        notifier.missed(ns, name, missed);
       });
   metrics->read_readiness(
       [&] { return backups.synced() && schedules.synced() && restores.synced(); });

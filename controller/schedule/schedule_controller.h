@@ -47,6 +47,11 @@ class ScheduleController {
   void observe_missed(ScheduleReconciler::MissedObserver observe) {
     reconciler_.observe_missed(std::move(observe));
   }
+  void read_notification_problems(ScheduleReconciler::NotificationProblems read) {
+    reconciler_.read_notification_problems(std::move(read));
+  }
+  // Reconciles the schedule "namespace/name" soon (something it reports on changed).
+  void wake(const std::string& key) { queue_.add(key); }
   // The BackupSchedule cache, read by the metrics at scrape time.
   const kube::Informer<api::BackupSchedule>& schedules() const { return schedules_; }
   void observe_reconciles(kube::ReconcileObserver observe) { workers_.observe(std::move(observe)); }

@@ -4,8 +4,10 @@
 
 #include <charconv>
 
+#include "controller/api/timestamps.h"
 #include "controller/backup/backup_reconciler.h"
 #include "controller/kube/names.h"
+#include "controller/schedule/notifications_condition.h"
 
 namespace cellar::schedule {
 
@@ -100,6 +102,10 @@ kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const st
         !kube::is_conflict(deleted.error())) {
       return deleted.error();
     }
+  }
+  if (notification_problems_) {
+    set_notifications_condition(plan.status, schedule, notification_problems_(key),
+                                api::format_rfc3339(now));
   }
   if (plan.status != schedule.status) {
     if (auto s = write_status(schedule, plan.status); !s.ok()) return s.error();

@@ -49,6 +49,13 @@ class ScheduleReconciler {
       std::function<void(const std::string& ns, const std::string& name, int missed)>;
   void observe_missed(MissedObserver observe) { on_missed_ = std::move(observe); }
 
+  // What stops a schedule's notifications from being delivered ("" when nothing does, nullopt
+  // when unknown): written as the NotificationsReady condition. Set before the workers start.
+  using NotificationProblems = std::function<std::optional<std::string>(const std::string& key)>;
+  void read_notification_problems(NotificationProblems read) {
+    notification_problems_ = std::move(read);
+  }
+
   // One pass for the schedule "namespace/name". An Error means: try again with back-off.
   kube::Result<Requeue> reconcile(const std::string& key);
 
@@ -76,6 +83,7 @@ class ScheduleReconciler {
   std::mutex mu_;
   std::unordered_map<std::string, Expectations> expectations_;
   MissedObserver on_missed_;
+  NotificationProblems notification_problems_;
 };
 
 }  // namespace cellar::schedule

@@ -81,5 +81,61 @@ TEST_F(BackupScheduleTest, StatusRoundTripsThroughJson) {
   EXPECT_EQ(to_json(s)["active"][0]["name"], "nightly-202611210237");
 }
 
+TEST_F(BackupScheduleTest, ReadsNotifications) {
+  spec()["notifications"] = {
+      {{"name", "ops"},
+       {"events", {"Failed", "MissedSchedule", "Failed"}},
+       {"webhook", {{"urlSecretRef", {{"name", "hooks"}, {"key", "slack"}}}, {"format", "slack"}}}},
+      {{"name", "ping"},
+       {"events", {"Completed"}},
+       {"webhook", {{"urlSecretRef", {{"name", "hooks"}, {"key", "hc"}}}}}}};
+  BackupSchedule s = parse();
+  EXPECT_TRUE(s.spec_errors.empty());
+  ASSERT_EQ(s.spec.notifications.size(), 2u);
+  const Notification& ops = s.spec.notifications[0];
+  EXPECT_EQ(ops.name, "ops");
+  EXPECT_EQ(ops.events, (std::vector<NotificationEvent>{NotificationEvent::kFailed,
+                                                        NotificationEvent::kMissedSchedule}));
+  EXPECT_EQ(ops.url_secret_ref, (SecretKeyRef{"hooks", "slack"}));
+  EXPECT_EQ(ops.format, WebhookFormat::kSlack);
+  EXPECT_TRUE(ops.wants(NotificationEvent::kMissedSchedule));
+  EXPECT_FALSE(ops.wants(NotificationEvent::kCompleted));
+  EXPECT_EQ(s.spec.notifications[1].format, WebhookFormat::kJson);
+}
+
+TEST_F(BackupScheduleTest, NoNotificationsByDefault) {
+  EXPECT_TRUE(parse().spec.notifications.empty());
+}
+
+TEST_F(BackupScheduleTest, NotificationErrorsNameTheField) {
+  spec()["notifications"] = {
+      {{"name", "Ops!"},
+       {"events", {"Finished"}},
+       {"webhook", {{"urlSecretRef", {{"name", "hooks"}}}, {"format", "xml"}}}},
+      {{"name", "a"}, {"events", json::array()}},
+      {{"name", "b"},
+       {"events", {"Failed"}},
+       {"webhook", {{"urlSecretRef", {{"name", "h"}, {"key", "k"}}}}}},
+      {{"name", "b"},
+       {"events", {"Failed"}},
+       {"webhook", {{"urlSecretRef", {{"name", "h"}, {"key", "k"}}}}}}};
+  BackupSchedule s = parse();
+  EXPECT_EQ(s.spec_errors,
+            (std::vector<std::string>{
+                "spec.notifications[0].name must be lower-case letters, digits and '-', at most "
+                "40 characters (it is \"Ops!\")",
+                "spec.notifications[0].events[0] must be one of Completed, Failed, Cancelled, "
+                "MissedSchedule (it is \"Finished\")",
+                "spec.notifications[0].webhook.urlSecretRef.key is required",
+                "spec.notifications[0].webhook.format must be one of json, slack (it is \"xml\")",
+                "spec.notifications[1].events must list at least one of Completed, Failed, "
+                "Cancelled, MissedSchedule",
+                "spec.notifications[1].webhook is required",
+                "spec.notifications[3].name must be unique within the schedule (\"b\" is used "
+                "twice)"}));
+  ASSERT_EQ(s.spec.notifications.size(), 1u);
+  EXPECT_EQ(s.spec.notifications[0].name, "b");
+}
+
 }  // namespace
 }  // namespace cellar::api

@@ -1,0 +1,19 @@
+// POSTs a body to a webhook URL with libcurl, with a timeout. The URL carries tokens: nothing
+// this returns ever contains it, so callers may log and record what it says.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace cellar::notify {
+
+struct PostOutcome {
+  bool delivered = false;  // the receiver answered 2xx
+  std::string problem;     // why not, without the URL: "HTTP 503", "Couldn't connect to server"
+};
+
+// Blocks for at most `timeout`. Any thread; one call at a time per thread.
+PostOutcome post_webhook(const std::string& url, const std::string& body,
+                         std::chrono::milliseconds timeout);
+
+}  // namespace cellar::notify
