@@ -4,32 +4,9 @@
 #include <cstdint>
 #include <string>
 
-namespace cellar::notify {
+#include "controller/kube/base64.h"
 
-std::string decode_base64(const std::string& text, bool* ok) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  uint32_t bits = 0;
-  int count = 0;
-  *ok = true;
-  for (char c : text) {
-    if (c == '=') break;
-    if (std::isspace(static_cast<unsigned char>(c))) continue;
-    const char* at = std::char_traits<char>::find(kAlphabet, 64, c);
-    if (at == nullptr) {
-      *ok = false;
-      return {};
-    }
-    bits = (bits << 6) | static_cast<uint32_t>(at - kAlphabet);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out.push_back(static_cast<char>((bits >> count) & 0xff));
-    }
-  }
-  return out;
-}
+namespace cellar::notify {
 
 std::string url_problem(const std::string& url) {
   const bool http = url.rfind("http://", 0) == 0;
@@ -53,13 +30,13 @@ WebhookUrl webhook_url_from(const nlohmann::json& secret, const std::string& sec
     return {"", "Secret " + secret_name + " has no key " + key +
                     "; add the webhook's URL under that key"};
   }
-  bool ok = false;
-  std::string url = decode_base64((*data)[key].get<std::string>(), &ok);
+  std::optional<std::string> decoded = kube::base64_decode((*data)[key].get<std::string>());
+  std::string url = decoded.value_or("");
   // A URL pasted with its line break (echo ... | kubectl create secret) is still meant as is.
   while (!url.empty() && (url.back() == '\n' || url.back() == '\r' || url.back() == ' ')) {
     url.pop_back();
   }
-  if (!ok || url.empty()) return {"", "The " + where + " is empty or not valid base64"};
+  if (!decoded || url.empty()) return {"", "The " + where + " is empty or not valid base64"};
   if (std::string why = url_problem(url); !why.empty()) {
     return {"", "The URL in " + where + " " + why + "; put the webhook's full URL there"};
   }

@@ -19,6 +19,4 @@ WebhookUrl webhook_url_from(const nlohmann::json& secret, const std::string& sec
 // Empty when `url` is an http(s) URL Cellar can POST to; otherwise why not, without quoting it.
 std::string url_problem(const std::string& url);
 
-std::string decode_base64(const std::string& text, bool* ok);
-
 }  // namespace cellar::notify

@@ -5,6 +5,7 @@ add_executable(kube_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/in_cluster_config_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/error_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/names_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/base64_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/events_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/rate_limiter_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/token_source_test.cc

@@ -42,14 +42,5 @@ TEST(WebhookUrl, UrlProblems) {
   EXPECT_EQ(url_problem("hooks.slack.com/x"), "does not start with https:// or http://");
 }
 
-TEST(WebhookUrl, Base64) {
-  bool ok = false;
-  EXPECT_EQ(decode_base64("aGVsbG8=", &ok), "hello");
-  EXPECT_TRUE(ok);
-  EXPECT_EQ(decode_base64("aGVsbG8", &ok), "hello");
-  decode_base64("a$b", &ok);
-  EXPECT_FALSE(ok);
-}
-
 }  // namespace
 }  // namespace cellar::notify
