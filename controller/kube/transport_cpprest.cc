@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <vector>
 
@@ -309,12 +310,28 @@ void size_thread_pool() {
   });
 }
 
+// cpprest gives every new connection an SSL context of its own and loads the system's trust store
+// into it (set_default_verify_paths: the whole CA bundle read and parsed, about 25 ms here) before
+// our callback swaps that store for the kubeconfig's authorities. Pooled connections close after
+// half a minute idle, so the first requests after every quiet minute paid it, one after another: a
+// scheduled Backup's Job came 80-140 ms after the Backup instead of a few. When the kubeconfig
+// names its authorities, the default file is pointed at an empty one for this process, so the load
+// is free; the store that verifies the server is the kubeconfig's either way, so a value the
+// environment set (many images set SSL_CERT_FILE to the bundle) changed nothing here but the cost.
+// libcurl (S3, webhooks) passes its own bundle path and never reads the variable. Once, at the
+// first transport, which main makes before it starts any thread.
+void skip_default_trust_store() {
+  static std::once_flag once;
+  std::call_once(once, [] { setenv("SSL_CERT_FILE", "/dev/null", 1); });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Transport>> make_http_transport(const Config& config) {
   size_thread_pool();
   auto tls = load_tls(config);
   if (!tls) return tls.error();
+  if (!(*tls)->authorities.empty()) skip_default_trust_store();
   if (config.token.empty() && !config.token_file.empty()) {
     // Fail at start-up, not at the first request, when the token file cannot be read.
     auto token = TokenSource("", config.token_file).token();
