@@ -2,7 +2,8 @@
 # (PostgreSQL's own Debian packages: pg_dump, and pg_restore and psql for restores), because the
 # agent refuses a server newer than its tools and they work with older ones fine, libcurl
 # (installed by name, so purging the curl program below keeps it) for S3 storage, and zlib to
-# inflate compressed plain-SQL dumps.
+# inflate compressed plain-SQL dumps, and age (Debian's) to encrypt and decrypt dumps
+# (spec.encryption, spec.decryption).
 #   docker build -f docker/agent.Dockerfile -t cellar-agent:0.1.0 .
 ARG PG_MAJOR=17
 FROM debian:bookworm AS build
@@ -24,7 +25,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
     echo "deb [signed-by=/usr/share/keyrings/postgresql.gpg] http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
       > /etc/apt/sources.list.d/pgdg.list && \
     apt-get update && apt-get install -y --no-install-recommends \
-      postgresql-client-${PG_MAJOR} libpq5 libssl3 libspdlog1.10 libfmt9 libcurl4 zlib1g && \
+      postgresql-client-${PG_MAJOR} libpq5 libssl3 libspdlog1.10 libfmt9 libcurl4 zlib1g age && \
     apt-get purge -y curl gnupg && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/controller/agent/cellar-agent /usr/local/bin/cellar-agent
 ENV CELLAR_PG_DUMP=/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump \

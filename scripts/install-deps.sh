@@ -4,7 +4,8 @@
 # bubblewrap (the test cluster runs Jobs' containers in it), CLI11 (the controller's flags),
 # prometheus (its promtool checks the controller's /metrics), and the S3 test harness: s3rver (from
 # the npm registry, into tests/support/s3rver/node_modules), python3-botocore (the verifying front
-# recomputes each request's signature with it) and awscli (reads back what the agent stored).
+# recomputes each request's signature with it) and awscli (reads back what the agent stored), and
+# age (the agent encrypts and decrypts dumps with it; the tests read them back with it).
 # Installs only what is missing, so a second run costs a second.
 set -euo pipefail
 
@@ -15,7 +16,7 @@ packages=(
   nlohmann-json3-dev libhowardhinnant-date-dev prometheus-cpp-dev libcli11-dev
   prometheus
   postgresql postgresql-client bubblewrap util-linux tzdata procps ca-certificates
-  python3-botocore awscli openssl
+  python3-botocore awscli openssl age
   unzip
 )
 # Node and npm for s3rver: any node that has npm will do (some machines carry a newer Node.js whose

@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "controller/age/age_recipient.h"
 #include "controller/s3/s3_address.h"
 
 namespace cellar::agent {
@@ -44,6 +45,9 @@ constexpr Setting kSettings[] = {
     {"clean", "CELLAR_CLEAN"},
     {"pg-restore", "CELLAR_PG_RESTORE"},
     {"psql", "CELLAR_PSQL"},
+    {"age-recipients", "CELLAR_AGE_RECIPIENTS"},
+    {"age", "CELLAR_AGE"},
+    {"age-identity-file", "CELLAR_AGE_IDENTITY_FILE"},
 };
 
 // Flags that may stand alone, meaning "true".
@@ -54,8 +58,8 @@ const std::set<std::string> kDeleteFlags = {"output",    "termination-message-pa
 
 // Flags that only one command reads; any other flag is shared by dump and restore.
 const std::set<std::string> kDumpOnlyFlags = {"output", "compression", "pg-dump", "s3-part-size"};
-const std::set<std::string> kRestoreOnlyFlags = {"input", "checksum",   "create-database",
-                                                 "clean", "pg-restore", "psql"};
+const std::set<std::string> kRestoreOnlyFlags = {
+    "input", "checksum", "create-database", "clean", "pg-restore", "psql", "age-identity-file"};
 
 constexpr uint64_t kMiB = 1024 * 1024;
 
@@ -100,6 +104,10 @@ bool applies_to(const std::string& command, const std::string& flag) {
 
 // Secrets never come from a flag: they would show in a process listing.
 std::optional<std::string> secret_flag(const std::string& name) {
+  if (name == "age-identity") {
+    return "an age identity is read only from a file (CELLAR_AGE_IDENTITY_FILE or "
+           "--age-identity-file), never from a flag";
+  }
   if (name == "password") {
     return "the password is read only from the PGPASSWORD environment variable, never from a "
            "flag";
@@ -326,6 +334,20 @@ std::optional<std::string> read_connection(const RawCommand& raw, ConnectionSett
   return std::nullopt;
 }
 
+// CELLAR_AGE_RECIPIENTS: age public keys, comma-separated, each checked as the API checks them.
+std::optional<std::string> read_age(const RawCommand& raw, std::vector<std::string>* recipients,
+                                    std::string* program) {
+  *recipients = age::split_recipients(value_or(raw, "age-recipients", ""));
+  for (const std::string& r : *recipients) {
+    if (auto problem = age::recipient_problem(r)) {
+      return "--age-recipients (CELLAR_AGE_RECIPIENTS): " + in_quotes(r) +
+             " is not an age public key: " + *problem;
+    }
+  }
+  *program = value_or(raw, "age", "age");
+  return std::nullopt;
+}
+
 std::optional<DumpFormat> parse_format(const std::string& text) {
   if (text == "custom") return DumpFormat::kCustom;
   if (text == "plain") return DumpFormat::kPlain;
@@ -368,6 +390,7 @@ ParsedCommand build_dump(const RawCommand& raw, const Environment& env,
 
   if (auto error = read_connection(raw, &settings.connection)) return fail(*error);
   settings.pg_dump = value_or(raw, "pg-dump", "");
+  if (auto error = read_age(raw, &settings.age_recipients, &settings.age)) return fail(*error);
   return AgentCommand{settings};
 }
 
@@ -441,6 +464,17 @@ ParsedCommand build_restore(const RawCommand& raw, const Environment& env,
   }
   settings.pg_restore = value_or(raw, "pg-restore", "");
   settings.psql = value_or(raw, "psql", "");
+  if (auto error = read_age(raw, &settings.age_recipients, &settings.age)) return fail(*error);
+  settings.age_identity_file = value_or(raw, "age-identity-file", "");
+  if (!settings.age_identity_file.empty() && settings.age_identity_file.front() != '/') {
+    return fail("the age identity file must be an absolute path, got " +
+                in_quotes(settings.age_identity_file));
+  }
+  if (!settings.age_recipients.empty() && settings.age_identity_file.empty()) {
+    return fail("the dump is age-encrypted (to " + age::join_recipients(settings.age_recipients) +
+                "): the restore needs the identity of one of those recipients: set "
+                "CELLAR_AGE_IDENTITY_FILE or --age-identity-file");
+  }
   return AgentCommand{settings};
 }
 
@@ -513,13 +547,15 @@ std::string usage_text() {
          "                         [--connect-timeout SECONDS] [--termination-message-path P]\n"
          "                         [--s3-endpoint URL] [--s3-region R] [--s3-force-path-style]\n"
          "                         [--s3-ca-file PATH] [--s3-part-size 16Mi]\n"
+         "                         [--age-recipients age1...,age1...] [--age PATH]\n"
          "       cellar-agent restore (--input PATH | --s3-bucket B --s3-key K)\n"
          "                         --checksum sha256:HEX [--format custom|plain]\n"
          "                         [--create-database] [--clean] [--host H] [--port N]\n"
          "                         [--database DB] [--user U] [--sslmode M]\n"
          "                         [--connect-timeout SECONDS] [--termination-message-path P]\n"
          "                         [--s3-endpoint URL] [--s3-region R] [--s3-force-path-style]\n"
-         "                         [--s3-ca-file PATH]\n"
+         "                         [--s3-ca-file PATH] [--age-recipients age1...,age1...]\n"
+         "                         [--age-identity-file PATH] [--age PATH]\n"
          "       cellar-agent delete PATH|s3://BUCKET/KEY [--s3-endpoint URL] [--s3-region R]\n"
          "                         [--s3-force-path-style] [--s3-ca-file PATH]\n"
          "                         [--termination-message-path P]\n"
@@ -527,8 +563,9 @@ std::string usage_text() {
          "CELLAR_INPUT, CELLAR_CHECKSUM, CELLAR_FORMAT, CELLAR_COMPRESSION, "
          "CELLAR_CREATE_DATABASE,\n"
          "CELLAR_CLEAN, CELLAR_CONNECT_TIMEOUT, CELLAR_PG_DUMP, CELLAR_PG_RESTORE, CELLAR_PSQL,\n"
-         "CELLAR_TERMINATION_MESSAGE_PATH and CELLAR_S3_<FLAG> (CELLAR_S3_BUCKET, ...); flags "
-         "win.\n"
+         "CELLAR_TERMINATION_MESSAGE_PATH, CELLAR_AGE_<FLAG> and CELLAR_S3_<FLAG> "
+         "(CELLAR_S3_BUCKET,\n"
+         "...); flags win.\n"
          "The password comes only from PGPASSWORD; S3 credentials only from AWS_ACCESS_KEY_ID,\n"
          "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.\n";
 }

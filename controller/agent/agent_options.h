@@ -6,12 +6,14 @@
 //                       [--sslmode MODE] [--connect-timeout SECONDS]
 //                       [--s3-endpoint URL] [--s3-region R] [--s3-force-path-style[=true|false]]
 //                       [--s3-ca-file PATH] [--s3-part-size BYTES|NMi]
+//                       [--age-recipients age1...,age1...] [--age PATH]
 //                       [--termination-message-path PATH]
 //   cellar-agent restore (--input PATH | --s3-bucket B --s3-key K) --checksum sha256:HEX
 //                       [--format custom|plain] [--create-database[=true|false]]
 //                       [--clean[=true|false]] [--host H] [--port N] [--database DB] [--user U]
 //                       [--sslmode MODE] [--connect-timeout SECONDS] [--s3-endpoint URL]
 //                       [--s3-region R] [--s3-force-path-style[=true|false]] [--s3-ca-file PATH]
+//                       [--age-recipients age1...,...] [--age-identity-file PATH] [--age PATH]
 //                       [--termination-message-path PATH]
 //   cellar-agent delete LOCATION (a path, or s3://bucket/key) [--s3-endpoint ...
 //                       --s3-region ... --s3-force-path-style --s3-ca-file ...]
@@ -21,10 +23,12 @@
 // CELLAR_INPUT, CELLAR_CHECKSUM, CELLAR_FORMAT, CELLAR_COMPRESSION, CELLAR_CREATE_DATABASE,
 // CELLAR_CLEAN, CELLAR_TERMINATION_MESSAGE_PATH, CELLAR_CONNECT_TIMEOUT, CELLAR_PG_DUMP,
 // CELLAR_PG_RESTORE, CELLAR_PSQL, CELLAR_S3_BUCKET, CELLAR_S3_KEY, CELLAR_S3_ENDPOINT,
-// CELLAR_S3_REGION, CELLAR_S3_FORCE_PATH_STYLE, CELLAR_S3_CA_FILE, CELLAR_S3_PART_SIZE. Flags win
-// over the environment. Secrets are only ever taken from the environment, so they never show in a
-// process listing, and these settings never hold them: the password from PGPASSWORD, S3
-// credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+// CELLAR_S3_REGION, CELLAR_S3_FORCE_PATH_STYLE, CELLAR_S3_CA_FILE, CELLAR_S3_PART_SIZE,
+// CELLAR_AGE_RECIPIENTS, CELLAR_AGE, CELLAR_AGE_IDENTITY_FILE. Flags win over the environment.
+// Secrets are only ever taken from the environment (or a file), so they never show in a process
+// listing, and these settings never hold them: the password from PGPASSWORD, S3 credentials from
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, an age identity only as the
+// path of its file.
 #pragma once
 
 #include <cstdint>
@@ -74,6 +78,9 @@ struct DumpSettings {
   DumpFormat format = DumpFormat::kCustom;
   std::optional<int> compression;  // 0-9; pg_dump's own default when unset
   std::string pg_dump;             // CELLAR_PG_DUMP; empty: look for one
+  // Non-empty: encrypt the dump to these age public keys as it streams.
+  std::vector<std::string> age_recipients;
+  std::string age = "age";  // CELLAR_AGE: the age program, a path or a name on $PATH
   std::string termination_message_path = "/dev/termination-log";
 };
 
@@ -88,6 +95,11 @@ struct RestoreSettings {
   bool clean = false;            // custom format only: drop what the dump recreates first
   std::string pg_restore;        // CELLAR_PG_RESTORE; empty: look for one
   std::string psql;              // CELLAR_PSQL; empty: look for one
+  // An age-encrypted dump: the recipients it was encrypted to (to tell a wrong identity before
+  // the target is touched) and the file holding the identity to decrypt it with.
+  std::vector<std::string> age_recipients;
+  std::string age_identity_file;
+  std::string age = "age";
   std::string termination_message_path = "/dev/termination-log";
 };
 

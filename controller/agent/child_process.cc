@@ -133,4 +133,15 @@ std::optional<ProgramOutput> run_program(const std::vector<std::string>& argv,
   return output;
 }
 
+SigpipeIgnored::SigpipeIgnored() {
+  struct sigaction ignore = {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  sigaction(SIGPIPE, &ignore, &previous_);
+}
+
+SigpipeIgnored::~SigpipeIgnored() {
+  sigaction(SIGPIPE, &previous_, nullptr);
+}
+
 }  // namespace cellar::agent

@@ -2,6 +2,7 @@
 // user wrote is ever parsed as a command line), and reading what it prints.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <optional>
@@ -44,5 +45,20 @@ struct ProgramOutput {
 std::optional<ProgramOutput> run_program(const std::vector<std::string>& argv,
                                          const std::vector<std::string>& environment,
                                          std::string* error);
+
+// Ignores SIGPIPE while it lives: a child that exits while the agent still writes to its stdin
+// (pg_restore stopping at an error, age refusing its input) must be an EPIPE to handle, not a
+// signal that kills the agent before it reports. Children start with SIGPIPE at its default (see
+// spawn_child).
+class SigpipeIgnored {
+ public:
+  SigpipeIgnored();
+  ~SigpipeIgnored();
+  SigpipeIgnored(const SigpipeIgnored&) = delete;
+  SigpipeIgnored& operator=(const SigpipeIgnored&) = delete;
+
+ private:
+  struct sigaction previous_ = {};
+};
 
 }  // namespace cellar::agent

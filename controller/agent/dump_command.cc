@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 
+#include "controller/agent/age_keys.h"
 #include "controller/agent/dump_runner.h"
 #include "controller/agent/exit_codes.h"
 #include "controller/agent/file_sink.h"
@@ -96,7 +97,11 @@ std::vector<std::string> pg_dump_environment(const Environment& env,
 
 int run_dump_command(const DumpSettings& settings, const Environment& env, int cancel_fd) {
   const Clock::time_point start = Clock::now();
-  spdlog::info("dumping {} to {}", describe_target(settings.connection), destination(settings));
+  spdlog::info("dumping {} to {}{}", describe_target(settings.connection), destination(settings),
+               settings.age_recipients.empty()
+                   ? ""
+                   : ", age-encrypted to " + std::to_string(settings.age_recipients.size()) +
+                         " recipient(s)");
 
   PreflightResult checked = preflight(settings.connection);
   DumpFailure failure;
@@ -129,6 +134,8 @@ int run_dump_command(const DumpSettings& settings, const Environment& env, int c
   request.environment = pg_dump_environment(env, settings.connection);
   request.location = settings.output;
   request.cancel_fd = cancel_fd;
+  request.age_recipients = settings.age_recipients;
+  request.age = settings.age;
   std::unique_ptr<DumpSink> sink = make_sink(settings, env, cancel_fd);
   DumpOutput output = run_dump(request, *sink);
   const double duration = seconds_since(start);
@@ -138,16 +145,24 @@ int run_dump_command(const DumpSettings& settings, const Environment& env, int c
     return fail(settings, failure);
   }
 
-  DumpSuccess success{output.bytes,
-                      output.sha256,
-                      sink->location(),
-                      checked.facts.server_version,
-                      checked.facts.database_size_bytes,
-                      duration};
+  DumpSuccess success;
+  success.bytes = output.bytes;
+  success.sha256 = output.sha256;
+  success.location = sink->location();
+  success.server_version = checked.facts.server_version;
+  success.database_size_bytes = checked.facts.database_size_bytes;
+  success.duration_seconds = duration;
+  if (!settings.age_recipients.empty()) {
+    success.encrypted = true;
+    success.plaintext_bytes = output.plaintext_bytes;
+    success.recipient_fingerprints = recipient_fingerprints(settings.age_recipients);
+  }
   spdlog::info(
-      "dump complete: {} ({} bytes, sha256 {}) from PostgreSQL {} in {:.3f}s, peak memory {} KiB",
-      sink->location(), output.bytes, output.sha256, checked.facts.server_version, duration,
-      peak_rss_kib());
+      "dump complete: {} ({} bytes{}, sha256 {}) from PostgreSQL {} in {:.3f}s, peak memory {} "
+      "KiB",
+      sink->location(), output.bytes,
+      success.encrypted ? ", age-encrypted from " + std::to_string(output.plaintext_bytes) : "",
+      output.sha256, checked.facts.server_version, duration, peak_rss_kib());
   write_message(settings.termination_message_path, success_message(success));
   return kExitSuccess;
 }

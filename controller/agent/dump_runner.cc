@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "controller/agent/child_process.h"
+#include "controller/agent/encrypting_sink.h"
 #include "controller/agent/error_lines.h"
 #include "controller/agent/sha256_stream.h"
 
@@ -72,7 +73,6 @@ class DumpStream {
         if (n > 0) {
           failure = sink_.write(buffer.get(), static_cast<size_t>(n));
           if (!failure.empty()) break;
-          hash_.update(buffer.get(), static_cast<size_t>(n));
           bytes_ += static_cast<uint64_t>(n);
         } else if (n == 0 || errno != EINTR) {
           close(fds[0].fd);
@@ -89,7 +89,6 @@ class DumpStream {
   }
 
   uint64_t bytes() const { return bytes_; }
-  std::string sha256() { return hash_.hex_digest(); }
   const std::string& stderr_text() const { return stderr_; }
 
  private:
@@ -106,9 +105,34 @@ class DumpStream {
 
   const DumpRequest& request_;
   DumpSink& sink_;
+  uint64_t bytes_ = 0;  // as pg_dump wrote them
+  std::string stderr_;
+};
+
+// Hashes and counts the bytes on their way into the storage sink: the checksum in status is of
+// what is stored, so storage can be checked without any key.
+class MeasuredSink : public DumpSink {
+ public:
+  explicit MeasuredSink(DumpSink& next) : next_(next) {}
+  std::string open() override { return next_.open(); }
+  std::string write(const char* data, size_t size) override {
+    std::string error = next_.write(data, size);
+    if (!error.empty()) return error;
+    hash_.update(data, size);
+    bytes_ += size;
+    return "";
+  }
+  std::string commit() override { return next_.commit(); }
+  std::string discard() override { return next_.discard(); }
+  std::string location() const override { return next_.location(); }
+
+  uint64_t bytes() const { return bytes_; }
+  std::string sha256() { return hash_.hex_digest(); }
+
+ private:
+  DumpSink& next_;
   Sha256Stream hash_;
   uint64_t bytes_ = 0;
-  std::string stderr_;
 };
 
 // Discards the sink and reports `error`, with whatever could not be cleaned up.
@@ -130,7 +154,16 @@ std::vector<std::string> pg_dump_arguments(const DumpRequest& request) {
   return args;
 }
 
-DumpOutput run_dump(const DumpRequest& request, DumpSink& sink) {
+DumpOutput run_dump(const DumpRequest& request, DumpSink& storage) {
+  // Writing into age after it failed must be an error to report, not a SIGPIPE.
+  SigpipeIgnored sigpipe_ignored;
+  MeasuredSink measured(storage);
+  std::optional<EncryptingSink> encrypting;
+  if (!request.age_recipients.empty()) {
+    encrypting.emplace(age_encrypt_arguments(request.age, request.age_recipients), measured,
+                       request.cancel_fd);
+  }
+  DumpSink& sink = encrypting ? static_cast<DumpSink&>(*encrypting) : measured;
   std::string problem = sink.open();
   if (!problem.empty()) return failed(sink, problem);
 
@@ -148,7 +181,7 @@ DumpOutput run_dump(const DumpRequest& request, DumpSink& sink) {
   }
   if (failure.empty()) failure = sink.commit();
   if (!failure.empty()) return failed(sink, failure);
-  return DumpOutput{true, stream.bytes(), stream.sha256(), ""};
+  return DumpOutput{true, measured.bytes(), measured.sha256(), "", stream.bytes()};
 }
 
 DumpOutput run_dump(const DumpRequest& request) {

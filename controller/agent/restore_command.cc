@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 
+#include "controller/agent/age_keys.h"
 #include "controller/agent/dump_command.h"
 #include "controller/agent/dump_source.h"
 #include "controller/agent/exit_codes.h"
@@ -39,8 +40,10 @@ class Restore {
   }
 
   int run() {
-    spdlog::info("restoring {} into database \"{}\" on {}", source_->location(),
-                 settings_.connection.database, describe_server(settings_.connection));
+    spdlog::info("restoring {} into database \"{}\" on {}{}", source_->location(),
+                 settings_.connection.database, describe_server(settings_.connection),
+                 settings_.age_identity_file.empty() ? "" : ", decrypting with age");
+    if (std::string error = check_identity(); !error.empty()) return fail(error);
     if (std::string error = verify(); !error.empty()) return fail(error);
     if (readable(cancel_fd_)) return fail(std::string(kCancelled) + " before the restore began");
 
@@ -59,6 +62,9 @@ class Restore {
     request.inflate_gzip = settings_.format == DumpFormat::kPlain;
     request.expected_sha256 = settings_.sha256;
     request.cancel_fd = cancel_fd_;
+    if (!settings_.age_identity_file.empty()) {
+      request.decrypt_argv = age_decrypt_arguments(settings_.age, settings_.age_identity_file);
+    }
     RestoreOutput output = run_restore(request, *source_);
     if (!output.ok) return fail(output.error);
 
@@ -80,6 +86,17 @@ class Restore {
   }
 
  private:
+  // An encrypted dump: the identity must be one of the dump's recipients, found out before
+  // anything else happens (age itself would only say "no identity matched" once the target was
+  // prepared). Empty when it is, or when the dump is not encrypted.
+  std::string check_identity() {
+    if (settings_.age_identity_file.empty() || settings_.age_recipients.empty()) return "";
+    IdentityRecipients have =
+        identity_recipients(age_keygen_for(settings_.age), settings_.age_identity_file);
+    if (!have.error.empty()) return have.error;
+    return identity_mismatch(have.recipients, settings_.age_recipients).value_or("");
+  }
+
   // Reads the whole dump once and compares its hash with the recorded one.
   std::string verify() {
     Sha256Stream hash;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 
+#include "controller/agent/age_process.h"
 #include "controller/agent/child_process.h"
 #include "controller/agent/conninfo.h"
 #include "controller/agent/error_lines.h"
@@ -35,9 +36,18 @@ void kill_child(pid_t pid) {
 class RestoreStream {
  public:
   RestoreStream(const RestoreRequest& request, SpawnedChild child)
+      // SIGTERM is watched while writing to the child; age itself answers at once.
       : request_(request), child_(child) {
     fcntl(child_.stdin_fd, F_SETPIPE_SZ, kPipeSize);
     fcntl(child_.stdin_fd, F_SETFL, fcntl(child_.stdin_fd, F_GETFL) | O_NONBLOCK);
+  }
+
+  // Starts age when the dump is encrypted; an error text, or empty.
+  std::string start_decryption() {
+    if (request_.decrypt_argv.empty()) return "";
+    decrypting_ = true;
+    // age needs no environment: the target's password stays out of its reach.
+    return age_.start(request_.decrypt_argv, {});
   }
   ~RestoreStream() {
     for (int fd : {child_.stdin_fd, child_.stdout_fd, child_.stderr_fd}) {
@@ -51,7 +61,21 @@ class RestoreStream {
   bool take(const char* data, size_t size) {
     hash_.update(data, size);
     bytes_ += size;
-    // Bytes that do not inflate may be bytes that changed: read on, only hashing, to tell.
+    // Bytes that do not decrypt or inflate may be bytes that changed: read on, only hashing, to
+    // tell.
+    if (!decrypt_error_.empty() || !inflate_error_.empty()) return true;
+    if (!decrypting_) return take_plain(data, size);
+    std::string error = age_.write(data, size, plain_out_);
+    if (error.empty()) return true;
+    // The child stopped reading (finish() says why), or SIGTERM came while writing to it.
+    if (error == kReadStopped || !failure_.empty()) return false;
+    decrypt_error_ = error;
+    age_.kill();
+    return true;
+  }
+
+  // Takes the next bytes of the dump itself (decrypted, when it was encrypted).
+  bool take_plain(const char* data, size_t size) {
     if (!inflate_error_.empty()) return true;
     if (!request_.inflate_gzip) return write_all(data, size);
     if (!format_known_) {
@@ -71,10 +95,17 @@ class RestoreStream {
     if (!failure_.empty()) return abandon(failure_);
     // kReadStopped with no failure of ours: the child stopped reading.
     if (!source_error.empty()) return abandon(source_error);
+    if (hash_.hex_digest() != request_.expected_sha256) return abandon(kChanged);
+    if (!decrypt_error_.empty()) return abandon(decrypt_error_);
+    if (decrypting_) {
+      // age's last bytes (and its verdict on the whole file) arrive only once its input ends.
+      std::string error = age_.finish(plain_out_);
+      if (!failure_.empty()) return abandon(failure_);
+      if (!error.empty()) return abandon(error);
+    }
     if (!format_known_ && !head_.empty() && !write_all(head_.data(), head_.size())) {
       return abandon(failure_.empty() ? kReadStopped : failure_);
     }
-    if (hash_.hex_digest() != request_.expected_sha256) return abandon(kChanged);
     if (!inflate_error_.empty()) return abandon(inflate_error_);
     if (gzip_) {
       if (std::string error = inflater_.finish(); !error.empty()) return abandon(error);
@@ -85,6 +116,9 @@ class RestoreStream {
   }
 
   uint64_t bytes() const { return bytes_; }
+
+  // Gives up before any byte went in: the child is killed, nothing commits.
+  std::string abandon_with(const std::string& why) { return abandon(why); }
 
  private:
   bool pass_on(const char* data, size_t size) {
@@ -145,6 +179,7 @@ class RestoreStream {
 
   // Kills the child (unless it already gave up reading) before its stdin closes.
   std::string abandon(const std::string& why) {
+    age_.kill();
     if (child_stopped_reading_ && why == kReadStopped) {
       close(child_.stdin_fd);
       child_.stdin_fd = -1;
@@ -184,6 +219,14 @@ class RestoreStream {
 
   const RestoreRequest& request_;
   SpawnedChild child_;
+  AgeProcess age_;
+  bool decrypting_ = false;
+  std::string decrypt_error_;  // age refused the bytes; nothing more goes to the child
+  // Where age's output (the dump itself) goes.
+  const AgeOutput plain_out_ = [this](const char* data, size_t size) -> std::string {
+    if (take_plain(data, size)) return "";
+    return failure_.empty() ? kReadStopped : failure_;
+  };
   Sha256Stream hash_;
   uint64_t bytes_ = 0;
   bool format_known_ = false;
@@ -222,24 +265,10 @@ std::vector<std::string> psql_arguments(const std::string& program, const std::s
           "--dbname=" + dbname_conninfo(database)};
 }
 
-// Ignores SIGPIPE while it lives: a child that exits while the agent still writes to its stdin
-// (pg_restore stopping at an error) must be an EPIPE to handle, not a signal that kills the
-// agent before it reports. Children start with SIGPIPE at its default (see spawn_child).
-class SigpipeIgnored {
- public:
-  SigpipeIgnored() {
-    struct sigaction ignore = {};
-    ignore.sa_handler = SIG_IGN;
-    sigemptyset(&ignore.sa_mask);
-    sigaction(SIGPIPE, &ignore, &previous_);
-  }
-  ~SigpipeIgnored() { sigaction(SIGPIPE, &previous_, nullptr); }
-  SigpipeIgnored(const SigpipeIgnored&) = delete;
-  SigpipeIgnored& operator=(const SigpipeIgnored&) = delete;
-
- private:
-  struct sigaction previous_ = {};
-};
+std::vector<std::string> age_decrypt_arguments(const std::string& program,
+                                               const std::string& identity_file) {
+  return {program, "--decrypt", "--identity", identity_file};
+}
 
 RestoreOutput run_restore(const RestoreRequest& request, DumpSource& source) {
   SigpipeIgnored sigpipe_ignored;
@@ -249,6 +278,9 @@ RestoreOutput run_restore(const RestoreRequest& request, DumpSource& source) {
   if (!child) return RestoreOutput{false, 0, spawn_error};
 
   RestoreStream stream(request, *child);
+  if (std::string error = stream.start_decryption(); !error.empty()) {
+    return RestoreOutput{false, 0, stream.abandon_with(error)};
+  }
   std::string source_error =
       source.read([&](const char* data, size_t size) { return stream.take(data, size); });
   std::string error = stream.finish(source_error);

@@ -39,6 +39,11 @@ std::string success_message(const DumpSuccess& success) {
       {"databaseSizeBytes", success.database_size_bytes},
       {"durationSeconds", rounded(success.duration_seconds)},
   };
+  if (success.encrypted) {
+    document["encrypted"] = true;
+    document["plaintextBytes"] = success.plaintext_bytes;
+    document["recipientFingerprints"] = success.recipient_fingerprints;
+  }
   return serialize(document);
 }
 

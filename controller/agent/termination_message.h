@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cellar::agent {
 
@@ -19,6 +20,11 @@ struct DumpSuccess {
   std::string server_version;
   int64_t database_size_bytes = 0;
   double duration_seconds = 0;
+  // An age-encrypted dump: `bytes` and `sha256` are of the stored (encrypted) file; these say
+  // how much pg_dump wrote and to whom the dump was encrypted (recipient_fingerprint()).
+  bool encrypted = false;
+  uint64_t plaintext_bytes = 0;
+  std::vector<std::string> recipient_fingerprints;
 };
 
 // What was learned before a dump failed; fields left empty are left out of the message.
@@ -50,7 +56,8 @@ struct RestoreFailure {
 };
 
 // {"bytes":…,"sha256":"…","location":"…","serverVersion":"…","databaseSizeBytes":…,
-//  "durationSeconds":…}
+//  "durationSeconds":…}, and for an encrypted dump "encrypted":true,"plaintextBytes":…,
+//  "recipientFingerprints":["…"]
 std::string success_message(const DumpSuccess& success);
 // {"error":"…", and whatever else was learned}. The error is cut short (ending in "...") when
 // the line would pass `limit` bytes.

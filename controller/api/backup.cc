@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "controller/age/age_recipient.h"
 #include "controller/api/json_fields.h"
 #include "controller/api/spec_reader.h"
 
@@ -68,6 +69,36 @@ json to_json(const S3Storage& s3) {
     j["caSecretRef"] = {{"name", s3.ca_secret_ref->name}, {"key", s3.ca_secret_ref->key}};
   }
   return j;
+}
+
+EncryptionSpec read_encryption(SpecReader& r, const json& encryption, const std::string& p) {
+  EncryptionSpec out;
+  const std::string field = p + ".ageRecipients";
+  auto list = encryption.find("ageRecipients");
+  if (list == encryption.end() || !list->is_array() || list->empty()) {
+    r.error(field + " needs at least one age public key (age1...), as age-keygen prints it");
+    return out;
+  }
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string at = field + "[" + std::to_string(i) + "]";
+    const json& item = (*list)[i];
+    if (!item.is_string()) {
+      r.error(at + " must be a string");
+      continue;
+    }
+    const std::string recipient = item.get<std::string>();
+    if (auto problem = age::recipient_problem(recipient)) {
+      r.error(at + " is not an age public key: " + *problem);
+      continue;
+    }
+    if (std::find(out.age_recipients.begin(), out.age_recipients.end(), recipient) !=
+        out.age_recipients.end()) {
+      r.error(at + " repeats " + recipient);
+      continue;
+    }
+    out.age_recipients.push_back(recipient);
+  }
+  return out;
 }
 
 }  // namespace
@@ -190,6 +221,9 @@ BackupSpec parse_backup_spec(const json& spec, std::vector<std::string>* errors,
       r.error(prefix + ".cancel must be true or false");
     }
   }
+  if (const json* encryption = r.object(spec, "encryption", prefix + ".encryption", false)) {
+    out.encryption = read_encryption(r, *encryption, prefix + ".encryption");
+  }
   return out;
 }
 
@@ -209,6 +243,7 @@ json to_json(const BackupSpec& s) {
             {"deletionPolicy", s.deletion_policy == DeletionPolicy::kDelete ? "Delete" : "Retain"},
             {"cancel", s.cancel}};
   if (s.compression_level) j["compressionLevel"] = *s.compression_level;
+  if (s.encryption) j["encryption"] = {{"ageRecipients", s.encryption->age_recipients}};
   return j;
 }
 
@@ -229,6 +264,9 @@ json to_json(const BackupStatus& s) {
   put("checksum", s.checksum);
   put("serverVersion", s.server_version);
   if (s.database_size_bytes) j["databaseSizeBytes"] = *s.database_size_bytes;
+  if (s.encrypted) j["encrypted"] = *s.encrypted;
+  if (s.plaintext_size_bytes) j["plaintextSizeBytes"] = *s.plaintext_size_bytes;
+  if (!s.recipient_fingerprints.empty()) j["recipientFingerprints"] = s.recipient_fingerprints;
   if (s.observed_generation > 0) j["observedGeneration"] = s.observed_generation;
   if (!s.conditions.empty()) j["conditions"] = conditions_to_json(s.conditions);
   return j;
@@ -251,6 +289,15 @@ BackupStatus parse_backup_status(const json& j) {
   s.checksum = str("checksum");
   s.server_version = str("serverVersion");
   s.database_size_bytes = num("databaseSizeBytes");
+  if (auto it = j.find("encrypted"); it != j.end() && it->is_boolean()) {
+    s.encrypted = it->get<bool>();
+  }
+  s.plaintext_size_bytes = num("plaintextSizeBytes");
+  if (auto it = j.find("recipientFingerprints"); it != j.end() && it->is_array()) {
+    for (const json& f : *it) {
+      if (f.is_string()) s.recipient_fingerprints.push_back(f.get<std::string>());
+    }
+  }
   s.observed_generation = num("observedGeneration").value_or(0);
   if (auto it = j.find("conditions"); it != j.end()) s.conditions = parse_conditions(*it);
   return s;

@@ -75,6 +75,13 @@ inline constexpr const char* kAwsSessionToken = "AWS_SESSION_TOKEN";
 enum class DumpFormat { kCustom, kPlain };
 enum class DeletionPolicy { kRetain, kDelete };
 
+// The dump is encrypted as it streams, in the age format, to each of these public keys: whoever
+// holds one of their identities (private keys) can read it; the cluster never needs one to back up.
+struct EncryptionSpec {
+  std::vector<std::string> age_recipients;
+  bool operator==(const EncryptionSpec&) const = default;
+};
+
 struct BackupSpec {
   DatabaseSpec database;
   StorageSpec storage;
@@ -84,6 +91,7 @@ struct BackupSpec {
   int backoff_limit = 1;
   DeletionPolicy deletion_policy = DeletionPolicy::kRetain;
   bool cancel = false;
+  std::optional<EncryptionSpec> encryption;  // unset: the dump is stored as pg_dump wrote it
   bool operator==(const BackupSpec&) const = default;
 };
 
@@ -107,6 +115,12 @@ struct BackupStatus {
   std::string checksum;  // "sha256:<hex>"
   std::string server_version;
   std::optional<int64_t> database_size_bytes;
+  // Set when the dump completes. Encrypted: the size and checksum above are of the stored
+  // (encrypted) bytes, so storage can be checked without the key; pg_dump's own output size is
+  // kept below, and a short fingerprint of each recipient the dump was encrypted to.
+  std::optional<bool> encrypted;
+  std::optional<int64_t> plaintext_size_bytes;
+  std::vector<std::string> recipient_fingerprints;
   int64_t observed_generation = 0;
   std::vector<Condition> conditions;
   bool operator==(const BackupStatus&) const = default;

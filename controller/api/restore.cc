@@ -25,16 +25,27 @@ RestoreSpec parse_restore_spec(const json& spec, std::vector<std::string>* error
           .value_or(3600);
   out.backoff_limit =
       static_cast<int>(r.integer(spec, "backoffLimit", "spec.backoffLimit", 0, 1000).value_or(0));
+  if (const json* decryption = r.object(spec, "decryption", "spec.decryption", false)) {
+    const std::string p = "spec.decryption.identitySecretRef";
+    if (const json* ref = r.object(*decryption, "identitySecretRef", p, true)) {
+      out.identity_secret_ref = SecretKeyRef{r.string(*ref, "name", p + ".name", true),
+                                             r.string(*ref, "key", p + ".key", true)};
+    }
+  }
   return out;
 }
 
 json to_json(const RestoreSpec& s) {
-  return {{"backupName", s.backup_name},
-          {"target", to_json(s.target)},
-          {"createDatabase", s.create_database},
-          {"clean", s.clean},
-          {"activeDeadlineSeconds", s.active_deadline_seconds},
-          {"backoffLimit", s.backoff_limit}};
+  json j = {{"backupName", s.backup_name},
+            {"target", to_json(s.target)},
+            {"createDatabase", s.create_database},
+            {"clean", s.clean},
+            {"activeDeadlineSeconds", s.active_deadline_seconds},
+            {"backoffLimit", s.backoff_limit}};
+  if (const auto& ref = s.identity_secret_ref) {
+    j["decryption"] = {{"identitySecretRef", {{"name", ref->name}, {"key", ref->key}}}};
+  }
+  return j;
 }
 
 json to_json(const RestoreStatus& s) {

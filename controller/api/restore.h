@@ -20,6 +20,9 @@ struct RestoreSpec {
   bool clean = false;            // drop what the dump recreates first (custom format only)
   int64_t active_deadline_seconds = 3600;
   int backoff_limit = 0;
+  // An encrypted Backup's dump is read with this age identity (private key); it reaches the
+  // Job only as a file from a Secret volume, never through env, args or status.
+  std::optional<SecretKeyRef> identity_secret_ref;  // spec.decryption.identitySecretRef
   bool operator==(const RestoreSpec&) const = default;
 };
 

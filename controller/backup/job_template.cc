@@ -1,5 +1,6 @@
 #include "controller/backup/job_template.h"
 
+#include "controller/age/age_recipient.h"
 #include "controller/kube/names.h"
 
 namespace cellar::backup {
@@ -46,9 +47,11 @@ std::string dump_file_name(const api::Backup& backup) {
   const std::string name = kube::fit_name(backup.meta.name, kMaxDumpBaseName);
   const std::string uid = backup.meta.uid.substr(0, 8);
   const std::string base = uid.empty() ? name : name + "-" + uid;
-  if (backup.spec.format == api::DumpFormat::kCustom) return base + ".dump";
+  // age's own convention: an encrypted file says so in its name.
+  const std::string encrypted = backup.spec.encryption ? ".age" : "";
+  if (backup.spec.format == api::DumpFormat::kCustom) return base + ".dump" + encrypted;
   const bool compressed = backup.spec.compression_level && *backup.spec.compression_level > 0;
-  return base + (compressed ? ".sql.gz" : ".sql");
+  return base + (compressed ? ".sql.gz" : ".sql") + encrypted;
 }
 
 std::string dump_object_key(const api::Backup& backup) {
@@ -188,6 +191,11 @@ json make_dump_job(const api::Backup& backup, const JobOptions& options) {
       env("CELLAR_FORMAT", spec.format == api::DumpFormat::kPlain ? "plain" : "custom"));
   if (spec.compression_level) {
     job.env.push_back(env("CELLAR_COMPRESSION", std::to_string(*spec.compression_level)));
+  }
+  // Public keys: not secrets, so plain env.
+  if (spec.encryption) {
+    job.env.push_back(
+        env("CELLAR_AGE_RECIPIENTS", age::join_recipients(spec.encryption->age_recipients)));
   }
   job.backoff_limit = spec.backoff_limit;
   job.active_deadline_seconds = spec.active_deadline_seconds;

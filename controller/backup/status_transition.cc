@@ -51,18 +51,40 @@ void complete(api::BackupStatus& s, const Observation& o, const AgentResult& age
   if (agent.duration_seconds) {
     s.duration_seconds = std::llround(*agent.duration_seconds);
   }
+  // What the agent reported wins; without its report, what the spec asked for.
+  s.encrypted =
+      agent.bytes ? agent.encrypted.value_or(false) : o.backup->spec.encryption.has_value();
+  s.plaintext_size_bytes = *s.encrypted ? agent.plaintext_bytes : std::nullopt;
+  s.recipient_fingerprints =
+      *s.encrypted ? agent.recipient_fingerprints : std::vector<std::string>{};
+  const std::string completed_at =
+      first_non_empty({job.completion_time, o.pod ? o.pod->finished_at : ""});
+  if (agent.bytes && !*s.encrypted && o.backup->spec.encryption) {
+    // An agent that predates encryption ignores the recipients: say so loudly, not Completed.
+    finish(s, Phase::kFailed,
+           "spec.encryption asked for an age-encrypted dump, but the agent stored it unencrypted "
+           "at " +
+               s.location +
+               " (its image cannot encrypt): delete that dump and run the Backup again with "
+               "a current cellar-agent image",
+           o, completed_at);
+    return;
+  }
   std::string message;
   if (agent.bytes) {
     message =
         "Dumped " + s.size + " of database " + o.backup->spec.database.name + " to " + s.location;
+    if (*s.encrypted) {
+      message +=
+          ", age-encrypted to " + std::to_string(s.recipient_fingerprints.size()) + " recipient(s)";
+    }
   } else {
     message =
         "The Job completed but the agent's result was not found (was its Pod deleted?); "
         "the dump should be at " +
         s.location;
   }
-  finish(s, Phase::kCompleted, message, o,
-         first_non_empty({job.completion_time, o.pod ? o.pod->finished_at : ""}));
+  finish(s, Phase::kCompleted, message, o, completed_at);
 }
 
 // An Event is a write, and DESIGN allows a successful Backup four (its Job, InProgress,
@@ -109,6 +131,17 @@ AgentResult parse_agent_result(const std::string& text) {
   }
   if (auto it = j.find("durationSeconds"); it != j.end() && it->is_number()) {
     r.duration_seconds = it->get<double>();
+  }
+  if (auto it = j.find("encrypted"); it != j.end() && it->is_boolean()) {
+    r.encrypted = it->get<bool>();
+  }
+  if (auto it = j.find("plaintextBytes"); it != j.end() && it->is_number_integer()) {
+    r.plaintext_bytes = it->get<int64_t>();
+  }
+  if (auto it = j.find("recipientFingerprints"); it != j.end() && it->is_array()) {
+    for (const auto& f : *it) {
+      if (f.is_string()) r.recipient_fingerprints.push_back(f.get<std::string>());
+    }
   }
   if (auto it = j.find("error"); it != j.end() && it->is_string()) r.error = it->get<std::string>();
   return r;

@@ -58,6 +58,9 @@ struct AgentResult {
   std::string server_version;
   std::optional<int64_t> database_size_bytes;
   std::optional<double> duration_seconds;
+  std::optional<bool> encrypted;
+  std::optional<int64_t> plaintext_bytes;
+  std::vector<std::string> recipient_fingerprints;
   std::string error;
 };
 AgentResult parse_agent_result(const std::string& termination_message);

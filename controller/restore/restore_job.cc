@@ -1,5 +1,6 @@
 #include "controller/restore/restore_job.h"
 
+#include "controller/age/age_recipient.h"
 #include "controller/kube/names.h"
 
 namespace cellar::restore {
@@ -42,6 +43,10 @@ std::variant<DumpSource, std::string> dump_source(const api::Backup& backup) {
   return unreadable;
 }
 
+bool backup_encrypted(const api::Backup& backup) {
+  return backup.status.encrypted.value_or(backup.spec.encryption.has_value());
+}
+
 std::string backup_problem(const api::Restore& restore, const api::Backup* backup) {
   const std::string name = "Backup \"" + restore.spec.backup_name + "\"";
   if (!backup) {
@@ -65,6 +70,14 @@ std::string backup_problem(const api::Restore& restore, const api::Backup* backu
   }
   const auto source = dump_source(*backup);
   if (const auto* why = std::get_if<std::string>(&source)) return *why;
+  if (backup_encrypted(*backup) && !restore.spec.identity_secret_ref) {
+    std::string to;
+    if (backup->spec.encryption)
+      to = " to " + age::join_recipients(backup->spec.encryption->age_recipients);
+    return name + "'s dump is age-encrypted" + to +
+           ": set spec.decryption.identitySecretRef to a Secret key holding the identity "
+           "(AGE-SECRET-KEY-1...) of one of those recipients, in a new Restore";
+  }
   if (restore.spec.clean && backup->spec.format == api::DumpFormat::kPlain) {
     return "spec.clean needs a custom-format Backup, and " + name +
            " is a plain SQL dump, which cannot drop what it recreates: restore into a new or "
@@ -104,6 +117,24 @@ json make_restore_job(const api::Restore& restore, const api::Backup& backup,
       env("CELLAR_FORMAT", backup.spec.format == api::DumpFormat::kPlain ? "plain" : "custom"));
   job.env.push_back(env("CELLAR_CREATE_DATABASE", spec.create_database ? "true" : "false"));
   job.env.push_back(env("CELLAR_CLEAN", spec.clean ? "true" : "false"));
+  if (backup_encrypted(backup) && spec.identity_secret_ref) {
+    // The recipients (public) let the agent tell a wrong identity before the target is touched;
+    // the identity itself is a file from the Secret, readable by the agent's group only.
+    if (backup.spec.encryption) {
+      job.env.push_back(env("CELLAR_AGE_RECIPIENTS",
+                            age::join_recipients(backup.spec.encryption->age_recipients)));
+    }
+    job.env.push_back(env("CELLAR_AGE_IDENTITY_FILE",
+                          std::string(kAgeIdentityMountPath) + "/" + kAgeIdentityFile));
+    job.mounts.push_back(
+        {{"name", "age-identity"}, {"mountPath", kAgeIdentityMountPath}, {"readOnly", true}});
+    job.volumes.push_back(
+        {{"name", "age-identity"},
+         {"secret",
+          {{"secretName", spec.identity_secret_ref->name},
+           {"defaultMode", 0440},
+           {"items", {{{"key", spec.identity_secret_ref->key}, {"path", kAgeIdentityFile}}}}}}});
+  }
   job.backoff_limit = spec.backoff_limit;
   job.active_deadline_seconds = spec.active_deadline_seconds;
   return backup::make_agent_job(job, options);

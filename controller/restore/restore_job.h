@@ -37,6 +37,14 @@ using DumpSource = std::variant<ClaimSource, ObjectSource>;
 // Backup): its location must be on the storage its spec names.
 std::variant<DumpSource, std::string> dump_source(const api::Backup& backup);
 
+// Where an encrypted dump's age identity is mounted (from spec.decryption.identitySecretRef),
+// and its file there.
+inline constexpr const char* kAgeIdentityMountPath = "/etc/cellar/age";
+inline constexpr const char* kAgeIdentityFile = "identity";
+
+// Whether `backup`'s dump is age-encrypted: as its status says, else as its spec asked.
+bool backup_encrypted(const api::Backup& backup);
+
 // Why `backup` (nullptr: not found) cannot be restored by `restore`, as a sentence that says
 // what to fix; empty when it can.
 std::string backup_problem(const api::Restore& restore, const api::Backup* backup);

@@ -155,6 +155,13 @@ kube::Result<std::string> RestoreReconciler::find_blocker(const api::Restore& re
       });
     }
   }
+  if (const auto& identity = restore.spec.identity_secret_ref;
+      identity && backup_encrypted(backup)) {
+    checks.push_back([&] {
+      return backup::secret_blocker(client_, ns, identity->name, {identity->key},
+                                    "spec.decryption.identitySecretRef", true);
+    });
+  }
   if (const auto& pvc = backup.spec.storage.persistent_volume_claim) {
     checks.push_back([&] {
       return backup::claim_blocker(client_, ns, pvc->claim_name,

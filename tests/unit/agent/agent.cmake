@@ -1,5 +1,6 @@
 # cellar-agent's unit tests: the pure parts, plus the dump loop driven by stand-in scripts.
 add_executable(agent_unit_tests
+  ${CMAKE_CURRENT_LIST_DIR}/age_keys_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/agent_options_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/conninfo_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/delete_command_test.cc

@@ -234,5 +234,30 @@ TEST_F(AgentOptionsTest, ReadsTheProcessEnvironment) {
   EXPECT_EQ(read, (Environment{{"PGHOST", "db"}, {"EMPTY", ""}}));
 }
 
+constexpr const char* kAlice = "age1skw63p73ka385eejnar9f5u8vhej6nndgwk2hpr60t4s5g8l4d8qkaxs08";
+constexpr const char* kBob = "age19mnah5838vq6sftsdm26tn64x0smt4ajt8x4yhqt6p3t9tgxxgfs7j9uyl";
+
+TEST_F(AgentOptionsTest, AgeRecipientsComeCommaSeparatedAndAreChecked) {
+  env["CELLAR_AGE_RECIPIENTS"] = std::string(kAlice) + ", " + kBob;
+  DumpSettings settings = dump();
+  EXPECT_EQ(settings.age_recipients, (std::vector<std::string>{kAlice, kBob}));
+  EXPECT_EQ(settings.age, "age");
+  EXPECT_EQ(dump({"--age", "/opt/age/bin/age"}).age, "/opt/age/bin/age");
+
+  env["CELLAR_AGE_RECIPIENTS"] = "age1notakey";
+  EXPECT_THAT(dump_error(), HasSubstr("--age-recipients (CELLAR_AGE_RECIPIENTS): \"age1notakey\" "
+                                      "is not an age public key"));
+  env.erase("CELLAR_AGE_RECIPIENTS");
+  EXPECT_TRUE(dump().age_recipients.empty());
+}
+
+TEST_F(AgentOptionsTest, AnIdentityIsNeverAFlagAndNeverForADump) {
+  EXPECT_THAT(dump_error({"--age-identity=AGE-SECRET-KEY-1XYZ"}),
+              HasSubstr("an age identity is read only from a file"));
+  EXPECT_THAT(dump_error({"--age-identity=AGE-SECRET-KEY-1XYZ"}), Not(HasSubstr("1XYZ")));
+  EXPECT_THAT(dump_error({"--age-identity-file", "/k"}),
+              HasSubstr("--age-identity-file does not apply to dump"));
+}
+
 }  // namespace
 }  // namespace cellar::agent

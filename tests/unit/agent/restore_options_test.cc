@@ -147,5 +147,25 @@ TEST_F(RestoreOptionsTest, TheUsageNamesRestore) {
   EXPECT_THAT(usage_text(), HasSubstr("CELLAR_CHECKSUM"));
 }
 
+constexpr const char* kAlice = "age1skw63p73ka385eejnar9f5u8vhej6nndgwk2hpr60t4s5g8l4d8qkaxs08";
+
+TEST_F(RestoreOptionsTest, AnEncryptedDumpNeedsAnIdentityFile) {
+  env["CELLAR_AGE_RECIPIENTS"] = kAlice;
+  EXPECT_THAT(error(), HasSubstr(std::string("the dump is age-encrypted (to ") + kAlice +
+                                 "): the restore needs the identity of one of those recipients"));
+  env["CELLAR_AGE_IDENTITY_FILE"] = "/etc/cellar/age/identity";
+  RestoreSettings settings = restore();
+  EXPECT_EQ(settings.age_recipients, std::vector<std::string>{kAlice});
+  EXPECT_EQ(settings.age_identity_file, "/etc/cellar/age/identity");
+  EXPECT_THAT(error({"--age-identity-file", "identity"}), HasSubstr("must be an absolute path"));
+}
+
+TEST_F(RestoreOptionsTest, AnIdentityWithoutRecipientsIsLeftToAge) {
+  env["CELLAR_AGE_IDENTITY_FILE"] = "/k/identity";
+  RestoreSettings settings = restore();
+  EXPECT_TRUE(settings.age_recipients.empty());
+  EXPECT_EQ(settings.age_identity_file, "/k/identity");
+}
+
 }  // namespace
 }  // namespace cellar::agent

@@ -12,14 +12,23 @@ using nlohmann::json;
 class TerminationMessageTest : public ::testing::Test {
  protected:
   static json parsed(const std::string& line) { return json::parse(line); }
+  static DumpSuccess plain_success() {
+    DumpSuccess success;
+    success.bytes = 1234;
+    success.sha256 = std::string(64, 'a');
+    success.location = "/backups/app.dump";
+    success.server_version = "15.4";
+    success.database_size_bytes = 987654;
+    success.duration_seconds = 1.23456;
+    return success;
+  }
   static DumpFailure failure_with(std::string error) {
     return DumpFailure{std::move(error), "15.4", std::nullopt, std::nullopt};
   }
 };
 
 TEST_F(TerminationMessageTest, SuccessCarriesWhatTheStatusNeeds) {
-  json message = parsed(success_message(
-      DumpSuccess{1234, std::string(64, 'a'), "/backups/app.dump", "15.4", 987654, 1.23456}));
+  json message = parsed(success_message(plain_success()));
   EXPECT_EQ(message["bytes"], 1234);
   EXPECT_EQ(message["sha256"], std::string(64, 'a'));
   EXPECT_EQ(message["location"], "/backups/app.dump");
@@ -27,6 +36,20 @@ TEST_F(TerminationMessageTest, SuccessCarriesWhatTheStatusNeeds) {
   EXPECT_EQ(message["databaseSizeBytes"], 987654);
   EXPECT_DOUBLE_EQ(message["durationSeconds"].get<double>(), 1.235);
   EXPECT_FALSE(message.contains("error"));
+  EXPECT_FALSE(message.contains("encrypted"));
+  EXPECT_FALSE(message.contains("plaintextBytes"));
+}
+
+TEST_F(TerminationMessageTest, EncryptedSuccessSaysSoWithThePlaintextSizeAndFingerprints) {
+  DumpSuccess success = plain_success();
+  success.encrypted = true;
+  success.plaintext_bytes = 1000;
+  success.recipient_fingerprints = {"0123456789abcdef", "fedcba9876543210"};
+  json message = parsed(success_message(success));
+  EXPECT_EQ(message["bytes"], 1234);
+  EXPECT_EQ(message["encrypted"], true);
+  EXPECT_EQ(message["plaintextBytes"], 1000);
+  EXPECT_EQ(message["recipientFingerprints"], json({"0123456789abcdef", "fedcba9876543210"}));
 }
 
 TEST_F(TerminationMessageTest, FailureCarriesTheErrorAndWhatWasLearned) {

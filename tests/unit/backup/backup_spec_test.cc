@@ -164,5 +164,55 @@ TEST(PhaseTest, OnlyTheLastThreeAreTerminal) {
   EXPECT_EQ(parse_phase("Running"), Phase::kNone);
 }
 
+constexpr const char* kAlice = "age1skw63p73ka385eejnar9f5u8vhej6nndgwk2hpr60t4s5g8l4d8qkaxs08";
+constexpr const char* kBob = "age19mnah5838vq6sftsdm26tn64x0smt4ajt8x4yhqt6p3t9tgxxgfs7j9uyl";
+
+TEST_F(BackupSpecTest, ReadsEncryptionAndWritesItBack) {
+  spec()["encryption"] = {{"ageRecipients", {kAlice, kBob}}};
+  Backup b = parse();
+  EXPECT_TRUE(b.spec_errors.empty());
+  ASSERT_TRUE(b.spec.encryption);
+  EXPECT_EQ(b.spec.encryption->age_recipients, (std::vector<std::string>{kAlice, kBob}));
+  EXPECT_EQ(to_json(b.spec)["encryption"], spec()["encryption"]);
+  spec().erase("encryption");
+  EXPECT_FALSE(parse().spec.encryption);
+  EXPECT_FALSE(to_json(parse().spec).contains("encryption"));
+}
+
+TEST_F(BackupSpecTest, EachBadRecipientIsNamedByItsField) {
+  std::string typo = kAlice;
+  typo[10] = typo[10] == 'q' ? 'p' : 'q';
+  spec()["encryption"] = {{"ageRecipients", {kAlice, "AGE-SECRET-KEY-1X", typo, kAlice, 7}}};
+  std::vector<std::string> e = errors();
+  ASSERT_EQ(e.size(), 4u);
+  EXPECT_EQ(e[0].rfind("spec.encryption.ageRecipients[1] is not an age public key: it does not "
+                       "start with \"age1\"",
+                       0),
+            0u)
+      << e[0];
+  EXPECT_NE(e[1].find("spec.encryption.ageRecipients[2] is not an age public key: its checksum"),
+            std::string::npos)
+      << e[1];
+  EXPECT_EQ(e[2], std::string("spec.encryption.ageRecipients[3] repeats ") + kAlice);
+  EXPECT_EQ(e[3], "spec.encryption.ageRecipients[4] must be a string");
+
+  spec()["encryption"] = {{"ageRecipients", json::array()}};
+  EXPECT_EQ(errors(), std::vector<std::string>{"spec.encryption.ageRecipients needs at least one "
+                                               "age public key (age1...), as age-keygen prints "
+                                               "it"});
+}
+
+TEST_F(BackupSpecTest, EncryptedStatusRoundTrips) {
+  BackupStatus s;
+  s.encrypted = true;
+  s.plaintext_size_bytes = 4096;
+  s.recipient_fingerprints = {"6854017e07b4f1c0"};
+  json j = to_json(s);
+  EXPECT_EQ(j["encrypted"], true);
+  EXPECT_EQ(j["plaintextSizeBytes"], 4096);
+  EXPECT_EQ(parse_backup_status(j), s);
+  EXPECT_FALSE(to_json(BackupStatus{}).contains("encrypted"));
+}
+
 }  // namespace
 }  // namespace cellar::api

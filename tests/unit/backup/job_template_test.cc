@@ -205,5 +205,19 @@ TEST(JobNameTest, ShortNamesAreKeptLongOnesHashed) {
   EXPECT_NE(name, job_name_for(long_name + "b"));
 }
 
+TEST_F(JobTemplateTest, AnEncryptedDumpGetsItsRecipientsAndAnAgeName) {
+  const std::string alice = "age1skw63p73ka385eejnar9f5u8vhej6nndgwk2hpr60t4s5g8l4d8qkaxs08";
+  const std::string bob = "age19mnah5838vq6sftsdm26tn64x0smt4ajt8x4yhqt6p3t9tgxxgfs7j9uyl";
+  EXPECT_EQ(env("CELLAR_AGE_RECIPIENTS"), nullptr);
+  doc_["spec"]["encryption"] = {{"ageRecipients", {alice, bob}}};
+  EXPECT_EQ(env("CELLAR_AGE_RECIPIENTS")["value"], alice + "," + bob);
+  EXPECT_EQ(env("CELLAR_OUTPUT")["value"], "/backup/orders/nightly-0a1b2c3d.dump.age");
+  EXPECT_EQ(dump_location(api::parse_backup(doc_)),
+            "pvc://backups/orders/nightly-0a1b2c3d.dump.age");
+  doc_["spec"]["format"] = "plain";
+  doc_["spec"]["compressionLevel"] = 6;
+  EXPECT_EQ(env("CELLAR_OUTPUT")["value"], "/backup/orders/nightly-0a1b2c3d.sql.gz.age");
+}
+
 }  // namespace
 }  // namespace cellar::backup

@@ -297,5 +297,53 @@ TEST(AgentResultTest, GarbledMessagesAreEmptyNotErrors) {
   EXPECT_EQ(parse_agent_result(R"({"error":"x"})").error, "x");
 }
 
+TEST_F(StatusTransitionTest, AnEncryptedDumpSaysSoInStatus) {
+  backup_.spec.encryption =
+      api::EncryptionSpec{{"age1skw63p73ka385eejnar9f5u8vhej6nndgwk2hpr60t4s5g8l4d8qkaxs08"}};
+  step();
+  pod_running();
+  step();
+  job_complete(R"({"bytes":1625292,"sha256":"9f86d0","serverVersion":"15.18",)"
+               R"("durationSeconds":30.6,"encrypted":true,"plaintextBytes":1625000,)"
+               R"("recipientFingerprints":["6854017e07b4f1c0"]})");
+  Decision d = step();
+  const auto& s = d.status;
+  EXPECT_EQ(s.phase, Phase::kCompleted);
+  EXPECT_EQ(s.encrypted, true);
+  EXPECT_EQ(s.size_bytes, 1625292);
+  EXPECT_EQ(s.plaintext_size_bytes, 1625000);
+  EXPECT_EQ(s.recipient_fingerprints, std::vector<std::string>{"6854017e07b4f1c0"});
+  EXPECT_EQ(s.message,
+            "Dumped 1.55 MiB of database orders to pvc://backups/orders/nightly-0a1b2c3d.dump, "
+            "age-encrypted to 1 recipient(s)");
+}
+
+TEST_F(StatusTransitionTest, AnUnencryptedDumpSaysNotEncrypted) {
+  step();
+  pod_running();
+  step();
+  job_complete(R"({"bytes":1625292,"sha256":"9f86d0","durationSeconds":30.6})");
+  const auto& s = step().status;
+  EXPECT_EQ(s.phase, Phase::kCompleted);
+  EXPECT_EQ(s.encrypted, false);
+  EXPECT_EQ(s.plaintext_size_bytes, std::nullopt);
+}
+
+TEST_F(StatusTransitionTest, AnAgentThatIgnoredEncryptionFailsTheBackupLoudly) {
+  backup_.spec.encryption =
+      api::EncryptionSpec{{"age1skw63p73ka385eejnar9f5u8vhej6nndgwk2hpr60t4s5g8l4d8qkaxs08"}};
+  step();
+  pod_running();
+  step();
+  job_complete(R"({"bytes":1625292,"sha256":"9f86d0","durationSeconds":30.6})");
+  const auto& s = step().status;
+  EXPECT_EQ(s.phase, Phase::kFailed);
+  EXPECT_EQ(s.encrypted, false);
+  EXPECT_NE(s.message.find("the agent stored it unencrypted at "
+                           "pvc://backups/orders/nightly-0a1b2c3d.dump"),
+            std::string::npos)
+      << s.message;
+}
+
 }  // namespace
 }  // namespace cellar::backup

@@ -136,5 +136,42 @@ TEST_F(RestoreJobTest, ALocationOffItsStorageOrOutsideTheVolumeIsRefused) {
   }
 }
 
+TEST_F(RestoreJobTest, AnEncryptedBackupNeedsAnIdentityThatArrivesAsAFile) {
+  const std::string alice = "age1skw63p73ka385eejnar9f5u8vhej6nndgwk2hpr60t4s5g8l4d8qkaxs08";
+  backup_.spec.encryption = api::EncryptionSpec{{alice}};
+  backup_.status.encrypted = true;
+  EXPECT_EQ(backup_problem(restore_, &backup_),
+            "Backup \"nightly\"'s dump is age-encrypted to " + alice +
+                ": set spec.decryption.identitySecretRef to a Secret key holding the identity "
+                "(AGE-SECRET-KEY-1...) of one of those recipients, in a new Restore");
+
+  restore_.spec.identity_secret_ref = api::SecretKeyRef{"age-key", "identity"};
+  EXPECT_EQ(backup_problem(restore_, &backup_), "");
+  json job = make_restore_job(restore_, backup_, options_);
+  auto env = env_of(job);
+  EXPECT_EQ(env["CELLAR_AGE_RECIPIENTS"], alice);
+  EXPECT_EQ(env["CELLAR_AGE_IDENTITY_FILE"], "/etc/cellar/age/identity");
+  const json& pod = job["spec"]["template"]["spec"];
+  json volume;
+  for (const auto& v : pod["volumes"]) {
+    if (v["name"] == "age-identity") volume = v;
+  }
+  EXPECT_EQ(volume["secret"]["secretName"], "age-key");
+  EXPECT_EQ(volume["secret"]["items"][0], (json{{"key", "identity"}, {"path", "identity"}}));
+  EXPECT_EQ(volume["secret"]["defaultMode"], 0440);
+  // The identity is never an env value or an argument.
+  for (const auto& e : pod["containers"][0]["env"]) {
+    EXPECT_FALSE(e.contains("valueFrom") && e["valueFrom"].contains("secretKeyRef") &&
+                 e["valueFrom"]["secretKeyRef"]["name"] == "age-key");
+  }
+}
+
+TEST_F(RestoreJobTest, AnUnencryptedBackupIgnoresAnIdentity) {
+  restore_.spec.identity_secret_ref = api::SecretKeyRef{"age-key", "identity"};
+  EXPECT_EQ(backup_problem(restore_, &backup_), "");
+  auto env = env_of(make_restore_job(restore_, backup_, options_));
+  EXPECT_FALSE(env.contains("CELLAR_AGE_IDENTITY_FILE"));
+}
+
 }  // namespace
 }  // namespace cellar::restore

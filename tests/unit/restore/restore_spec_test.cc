@@ -44,6 +44,23 @@ TEST(RestoreSpec, EveryProblemIsNamedByItsField) {
   EXPECT_EQ(r.spec_errors[3], "spec.createDatabase must be true or false");
 }
 
+TEST(RestoreSpec, ReadsTheDecryptionIdentityAndNamesWhatIsMissing) {
+  json j = minimal_restore();
+  EXPECT_FALSE(parse_restore(j).spec.identity_secret_ref);
+  j["spec"]["decryption"] = {{"identitySecretRef", {{"name", "age-key"}, {"key", "identity"}}}};
+  Restore r = parse_restore(j);
+  EXPECT_TRUE(r.spec_errors.empty());
+  EXPECT_EQ(r.spec.identity_secret_ref, (SecretKeyRef{"age-key", "identity"}));
+  EXPECT_EQ(to_json(r.spec)["decryption"], j["spec"]["decryption"]);
+
+  j["spec"]["decryption"] = {{"identitySecretRef", {{"name", "age-key"}}}};
+  EXPECT_EQ(parse_restore(j).spec_errors,
+            std::vector<std::string>{"spec.decryption.identitySecretRef.key is required"});
+  j["spec"]["decryption"] = json::object();
+  EXPECT_EQ(parse_restore(j).spec_errors,
+            std::vector<std::string>{"spec.decryption.identitySecretRef is required"});
+}
+
 TEST(RestoreSpec, MissingSpecIsAnError) {
   Restore r = parse_restore(json::parse(R"({"metadata": {"name": "r"}})"));
   ASSERT_EQ(r.spec_errors.size(), 1u);
