@@ -32,6 +32,7 @@ constexpr FlagSpec kFlags[] = {
     {"port", 0, FlagKind::kValue, kRestore},
     {"user", 0, FlagKind::kValue, kRestore},
     {"password-secret", 0, FlagKind::kValue, kRestore},
+    {"identity-secret", 0, FlagKind::kValue, kRestore},
     {"create", 0, FlagKind::kBool, kRestore},
     {"clean", 0, FlagKind::kBool, kRestore},
     {"name", 0, FlagKind::kValue, kEveryCommand},
@@ -253,11 +254,13 @@ std::optional<int> parse_port(const std::string& text) {
 }
 
 // --password-secret SECRET (the key "password", as a Backup's Secret usually names it) or
-// SECRET:KEY. Neither a Secret's name nor a key may hold ':', so the first one splits them.
-std::optional<api::SecretKeyRef> parse_secret_ref(const std::string& text) {
+// SECRET:KEY; --identity-secret likewise, its key "identity" by default. Neither a Secret's name
+// nor a key may hold ':', so the first one splits them.
+std::optional<api::SecretKeyRef> parse_secret_ref(const std::string& text,
+                                                  const std::string& default_key) {
   const auto colon = text.find(':');
   api::SecretKeyRef ref{text.substr(0, colon),
-                        colon == std::string::npos ? "password" : text.substr(colon + 1)};
+                        colon == std::string::npos ? default_key : text.substr(colon + 1)};
   if (ref.name.empty() || ref.key.empty()) return std::nullopt;
   return ref;
 }
@@ -292,10 +295,17 @@ ParsedCommandLine restore_command(const RawFlags& raw, const std::vector<std::st
     }
   }
   if (auto text = raw.value("password-secret")) {
-    o.password_secret = parse_secret_ref(*text);
+    o.password_secret = parse_secret_ref(*text, "password");
     if (!o.password_secret) {
       return UsageError{"invalid argument " + in_quotes(*text) +
                         " for \"--password-secret\" flag: want SECRET or SECRET:KEY"};
+    }
+  }
+  if (auto text = raw.value("identity-secret")) {
+    o.identity_secret = parse_secret_ref(*text, "identity");
+    if (!o.identity_secret) {
+      return UsageError{"invalid argument " + in_quotes(*text) +
+                        " for \"--identity-secret\" flag: want SECRET or SECRET:KEY"};
     }
   }
   o.create_database = raw.boolean("create").value_or(false);
@@ -357,6 +367,9 @@ Flags of restore:
   --password-secret SECRET[:KEY]
                         the Secret holding that role's password, under KEY (default key:
                         password; default Secret: the Backup's)
+  --identity-secret SECRET[:KEY]
+                        for an encrypted Backup: the Secret holding an age identity of one of
+                        its recipients, under KEY (default key: identity)
   --create              create the database first; it must not exist yet
   --clean               drop the objects the dump recreates first (custom-format dumps only)
   --name NAME           the Restore's name (default: BACKUP-restore-<5 characters>)

@@ -45,7 +45,9 @@ struct RestoreOptions {
   std::optional<int> port;          // --port, 1-65535
   std::optional<std::string> user;  // --user
   std::optional<api::SecretKeyRef>
-      password_secret;           // --password-secret S (key "password") or S:KEY
+      password_secret;  // --password-secret S (key "password") or S:KEY
+  // --identity-secret S (key "identity") or S:KEY: spec.decryption.identitySecretRef.
+  std::optional<api::SecretKeyRef> identity_secret;
   bool create_database = false;  // --create
   bool clean = false;            // --clean
   std::string name;   // --name; empty: generateName <backup>-restore-, the server's 5 characters

@@ -19,6 +19,9 @@ std::optional<std::string> unrestorable(const api::Backup& backup, const Restore
   restore.meta.ns = backup.meta.ns;
   std::string why = restore::backup_problem(restore, &backup);
   if (why.empty()) return std::nullopt;
+  if (restore::backup_encrypted(backup) && !options.identity_secret) {
+    why += " (here: --identity-secret SECRET[:KEY])";
+  }
   const api::Phase phase = backup.status.phase;
   if (api::is_terminal(phase) && phase != api::Phase::kCompleted &&
       !backup.status.message.empty()) {
@@ -43,6 +46,7 @@ nlohmann::json make_restore(const api::Backup& backup, const RestoreOptions& opt
   if (options.password_secret) spec.target.password_secret_ref = *options.password_secret;
   spec.create_database = options.create_database;
   spec.clean = options.clean;
+  spec.identity_secret_ref = options.identity_secret;
 
   nlohmann::json metadata = nlohmann::json::object();
   if (options.name.empty()) {

@@ -141,6 +141,49 @@ TEST_F(BackupS3E2E, ARestoreReadsTheDumpBackFromS3) {
   }
 }
 
+TEST_F(BackupS3E2E, AnEncryptedDumpInTheBucketIsAgeAndRestoresWithTheIdentity) {
+  const std::string key_file = cluster_->dir() + "/offsite.key";
+  ClientResult made = pg_->run_client({"age-keygen", "-o", key_file});
+  ASSERT_EQ(made.exit_code, 0) << made.describe();
+  ClientResult pub = pg_->run_client({"age-keygen", "-y", key_file});
+  const std::string recipient = pub.out.substr(0, pub.out.find('\n'));
+  apply_s3_backup("sealed", "  encryption:\n    ageRecipients: [" + recipient + "]\n");
+  ASSERT_TRUE(wait_for_phase("sealed", "Completed"));
+  EXPECT_EQ(status_field("sealed", ".status.encrypted"), "true");
+  const std::string key = key_of("sealed");
+  EXPECT_TRUE(key.ends_with(".dump.age")) << key;
+
+  // What anyone reading the bucket gets: age, not a dump.
+  const std::string file = cluster_->dir() + "/sealed.dump.age";
+  CommandResult got = s3_->s3api({"get-object", "--bucket", kBucket, "--key", key, file});
+  ASSERT_EQ(got.exit_code, 0) << got.describe();
+  CommandResult head = run_command({"head", "-c", "22", file});
+  EXPECT_EQ(head.out, "age-encryption.org/v1\n");
+  CommandResult sum = run_command({"sha256sum", file});
+  EXPECT_EQ("sha256:" + sum.out.substr(0, 64), status_field("sealed", ".status.checksum"));
+  EXPECT_NE(pg_->run_client({pg_->bin_dir() + "/pg_restore", "--list", file}).exit_code, 0);
+
+  kubectl({"create", "secret", "generic", "offsite-key", "--from-file=identity=" + key_file});
+  apply("apiVersion: v1\nkind: Secret\nmetadata:\n  name: pg-admin\nstringData:\n  password: \"" +
+        pg_->password() + "\"\n");
+  apply(
+      "apiVersion: cellar.dev/v1alpha1\nkind: Restore\nmetadata:\n  name: unsealed\nspec:\n"
+      "  backupName: sealed\n  createDatabase: true\n"
+      "  decryption:\n    identitySecretRef: {name: offsite-key, key: identity}\n"
+      "  target:\n    host: 127.0.0.1\n    port: " +
+      std::to_string(pg_->port()) +
+      "\n    name: shop_unsealed\n    user: postgres\n"
+      "    passwordSecretRef: {name: pg-admin, key: password}\n");
+  CommandResult done = kubectl_result(
+      {"wait", "--for=jsonpath={.status.phase}=Completed", "restore/unsealed", "--timeout=60s"});
+  ASSERT_EQ(done.exit_code, 0) << done.describe() << "\n"
+                               << kubectl({"get", "restore/unsealed", "-o", "yaml"});
+  for (const char* table : {"customers", "orders", "events"}) {
+    const std::string count = std::string("SELECT count(*) FROM ") + table;
+    EXPECT_EQ(pg_->psql("shop_unsealed", count), pg_->psql("shop", count)) << table;
+  }
+}
+
 TEST_F(BackupS3E2E, AWrongSecretKeyFailsWithSignatureDoesNotMatch) {
   apply_credentials("wrong-creds", "not-the-secret-key");
   apply_s3_backup("unsigned", "", kBucket, "wrong-creds");

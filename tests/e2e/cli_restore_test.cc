@@ -100,6 +100,36 @@ TEST_F(CliRestoreE2E, RestoreIntoANewDatabaseWaitsForCompletedAndHasEveryRow) {
   }
 }
 
+TEST_F(CliRestoreE2E, AnEncryptedBackupRestoresWithTheIdentitySecretAndNotWithout) {
+  const std::string key_file = cluster_->dir() + "/shop.key";
+  ClientResult made = pg_->run_client({"age-keygen", "-o", key_file});
+  ASSERT_EQ(made.exit_code, 0) << made.describe();
+  const std::string recipient = pg_->run_client({"age-keygen", "-y", key_file}).out;
+  apply_secret_and_claim("s3cret-app-pw");
+  apply_backup("sealed", "  encryption:\n    ageRecipients: [" +
+                             recipient.substr(0, recipient.find('\n')) + "]\n");
+  ASSERT_TRUE(wait_for_phase("sealed", "Completed"));
+
+  // Without the identity: refused before anything is created, saying which flag to give.
+  CommandResult refused = cellar({"restore", "sealed", "--to-database", "shop_sealed", "--create"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.describe();
+  EXPECT_NE(refused.err.find("--identity-secret SECRET[:KEY]"), std::string::npos)
+      << refused.describe();
+  EXPECT_EQ(kubectl({"get", "restores", "-o", "name"}), "");
+
+  kubectl({"create", "secret", "generic", "shop-key", "--from-file=identity=" + key_file});
+  CommandResult r = cellar({"restore", "sealed", "--to-database", "shop_sealed", "--create",
+                            "--identity-secret", "shop-key", "--wait"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  nlohmann::json restore = get_restore(restore_name(r.out));
+  ASSERT_TRUE(restore.is_object());
+  EXPECT_EQ(restore["spec"]["decryption"]["identitySecretRef"],
+            (nlohmann::json{{"name", "shop-key"}, {"key", "identity"}}));
+  for (const std::string& table : kTables) {
+    EXPECT_EQ(row_count("shop_sealed", table), row_count("shop", table)) << table;
+  }
+}
+
 TEST_F(CliRestoreE2E, ARestoreThatFailsExitsOneWithTheControllersMessage) {
   completed_backup("shop-now");
   std::map<std::string, std::string> before;

@@ -240,6 +240,20 @@ TEST(CliOptionsTest, RestorePasswordSecretKeyDefaultsToPassword) {
   }
 }
 
+TEST(CliOptionsTest, RestoreIdentitySecretKeyDefaultsToIdentity) {
+  EXPECT_EQ(restore({"restore", "b", "--to-database", "x"}).options.identity_secret, std::nullopt);
+  EXPECT_EQ(restore({"restore", "b", "--to-database", "x", "--identity-secret", "k"})
+                .options.identity_secret,
+            (api::SecretKeyRef{"k", "identity"}));
+  EXPECT_EQ(restore({"restore", "b", "--to-database", "x", "--identity-secret=k:age.key"})
+                .options.identity_secret,
+            (api::SecretKeyRef{"k", "age.key"}));
+  EXPECT_EQ(usage_error({"restore", "b", "--to-database", "x", "--identity-secret", ":key"}),
+            "invalid argument \":key\" for \"--identity-secret\" flag: want SECRET or "
+            "SECRET:KEY");
+  EXPECT_NE(usage_error({"backup", "now", "--from-schedule", "s", "--identity-secret", "k"}), "");
+}
+
 TEST(CliOptionsTest, RestorePortIsAPortNumber) {
   EXPECT_EQ(restore({"restore", "b", "--to-database", "x", "--port", "1"}).options.port, 1);
   EXPECT_EQ(restore({"restore", "b", "--to-database", "x", "--port", "65535"}).options.port, 65535);

@@ -123,6 +123,22 @@ TEST(RestoreRequestTest, ACompletedBackupItsControllerCannotReadIsRefusedToo) {
             "Backup \"b\" has no sha256 checksum in its status, so its dump cannot be verified");
 }
 
+TEST(RestoreRequestTest, AnEncryptedBackupNeedsTheIdentityFlag) {
+  api::Backup b = completed_backup();
+  const std::string alice = "age1skw63p73ka385eejnar9f5u8vhej6nndgwk2hpr60t4s5g8l4d8qkaxs08";
+  b.spec.encryption = api::EncryptionSpec{{alice}};
+  b.status.encrypted = true;
+  RestoreOptions o = into("shop_check");
+  const std::string why = unrestorable(b, o).value_or("");
+  EXPECT_NE(why.find("dump is age-encrypted to " + alice), std::string::npos) << why;
+  EXPECT_NE(why.find("(here: --identity-secret SECRET[:KEY])"), std::string::npos) << why;
+
+  o.identity_secret = api::SecretKeyRef{"age-key", "identity"};
+  EXPECT_EQ(unrestorable(b, o), std::nullopt);
+  EXPECT_EQ(make_restore(b, o)["spec"]["decryption"],
+            (nlohmann::json{{"identitySecretRef", {{"name", "age-key"}, {"key", "identity"}}}}));
+}
+
 TEST(RestoreRequestTest, CleanNeedsACustomFormatDump) {
   api::Backup b = completed_backup("b");
   RestoreOptions o = into("x");
