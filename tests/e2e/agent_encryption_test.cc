@@ -7,11 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tests/support/postgres_server.h"
-#include "tests/support/s3_server.h"
+#include "tests/e2e/agent_restore_fixture.h"
 
 namespace cellar::testing {
 namespace {
@@ -23,7 +21,6 @@ using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr const char* kAgeHeader = "age-encryption.org/v1\n";
-constexpr const char* kBucket = "cellar-encrypted";
 
 struct KeyPair {
   std::string identity_file;  // what age-keygen wrote: comments and the AGE-SECRET-KEY-1 line
@@ -31,39 +28,8 @@ struct KeyPair {
   std::string recipient;      // age1...
 };
 
-struct Dump {
-  std::string location;
-  std::string checksum;  // sha256:HEX
-  json reported;         // the agent's termination message
-};
-
-class AgentEncryptionTest : public ::testing::Test {
+class AgentEncryptionTest : public AgentRestoreS3Test {
  protected:
-  static void SetUpTestSuite() {
-    std::string error;
-    server_ = PostgresServer::start(&error).release();
-    ASSERT_NE(server_, nullptr) << error;
-    server_->create_database("shop");
-    server_->load_sample_data("shop");
-    s3_ = S3Server::start(&error).release();
-    ASSERT_NE(s3_, nullptr) << error;
-    s3_->create_bucket(kBucket);
-  }
-  static void TearDownTestSuite() {
-    delete s3_;
-    s3_ = nullptr;
-    delete server_;
-    server_ = nullptr;
-  }
-
-  void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    ASSERT_NE(s3_, nullptr);
-    dir_ =
-        server_->folder() + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::create_directories(dir_);
-  }
-
   KeyPair keygen(const std::string& name) const {
     KeyPair key;
     key.identity_file = dir_ + "/" + name + ".key";
@@ -80,61 +46,25 @@ class AgentEncryptionTest : public ::testing::Test {
     return key;
   }
 
+  // `cellar-agent dump` of shop with `env_extra`, whatever its outcome.
   ClientResult run_dump(const std::vector<std::string>& env_extra) const {
     std::vector<std::string> env = {"PGDATABASE=shop",
                                     "CELLAR_TERMINATION_MESSAGE_PATH=" + dir_ + "/dump-log"};
     env.insert(env.end(), env_extra.begin(), env_extra.end());
     return server_->run_client({CELLAR_AGENT_BIN, "dump"}, env);
   }
-  Dump dump(const std::string& file, const std::string& recipients,
-            const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> env = {"CELLAR_OUTPUT=" + dir_ + "/" + file,
-                                    "CELLAR_AGE_RECIPIENTS=" + recipients};
-    env.insert(env.end(), extra.begin(), extra.end());
-    ClientResult run = run_dump(env);
-    EXPECT_EQ(run.exit_code, 0) << run.describe();
-    json reported = json::parse(read(dir_ + "/dump-log"));
-    return Dump{reported.value("location", ""), "sha256:" + reported.value("sha256", ""), reported};
+  // A dump of shop into `file`, encrypted to `recipients` (comma-separated).
+  Dump sealed_dump(const std::string& file, const std::string& recipients,
+                   std::vector<std::string> extra = {}) const {
+    extra.push_back("CELLAR_AGE_RECIPIENTS=" + recipients);
+    return dump(file, extra);
   }
-  ClientResult restore(const Dump& dump, const std::string& database,
-                       const std::vector<std::string>& extra) const {
-    std::vector<std::string> env = {"PGDATABASE=" + database, "CELLAR_CHECKSUM=" + dump.checksum,
-                                    "CELLAR_TERMINATION_MESSAGE_PATH=" + message_path()};
-    if (!dump.location.starts_with("s3://")) env.push_back("CELLAR_INPUT=" + dump.location);
-    env.insert(env.end(), extra.begin(), extra.end());
-    return server_->run_client({CELLAR_AGENT_BIN, "restore"}, env);
-  }
-  std::vector<std::string> s3_env(const std::string& key) const {
-    std::vector<std::string> env = {"CELLAR_S3_BUCKET=" + std::string(kBucket),
-                                    "CELLAR_S3_KEY=" + key, "CELLAR_S3_ENDPOINT=" + s3_->endpoint(),
-                                    "CELLAR_S3_FORCE_PATH_STYLE=true", "AWS_SESSION_TOKEN="};
-    std::vector<std::string> credentials = s3_->credentials_env();
-    env.insert(env.end(), credentials.begin(), credentials.end());
-    return env;
-  }
-
-  std::string message_path() const { return dir_ + "/termination-log"; }
-  std::string error() const { return json::parse(read(message_path())).value("error", ""); }
-  static std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+  std::string dump_error() const {
+    return json::parse(read(dir_ + "/dump-log")).value("error", "");
   }
   static std::string sha256_hex(const std::string& path) {
     ClientResult result = server_->run_client({"sha256sum", path});
     return result.out.substr(0, result.out.find(' '));
-  }
-  static std::string tables_and_counts(const std::string& db) {
-    return server_->psql(
-        db,
-        "SELECT table_name, (xpath('/row/n/text()', query_to_xml("
-        "format('SELECT count(*) AS n FROM public.%I', table_name), false, true, '')))[1]::text"
-        " FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
-  }
-  static bool database_exists(const std::string& name) {
-    return server_->psql("postgres",
-                         "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'") == "1";
   }
   ClientResult pg_restore_list(const std::string& file) const {
     return server_->run_client({server_->bin_dir() + "/pg_restore", "--list", file});
@@ -144,19 +74,12 @@ class AgentEncryptionTest : public ::testing::Test {
     return server_->run_client(
         {"age", "--decrypt", "--identity", key.identity_file, "--output", out, file});
   }
-
-  static PostgresServer* server_;
-  static S3Server* s3_;
-  std::string dir_;
 };
-
-PostgresServer* AgentEncryptionTest::server_ = nullptr;
-S3Server* AgentEncryptionTest::s3_ = nullptr;
 
 TEST_F(AgentEncryptionTest, TheStoredFileIsAgeThatOnlyAnIdentityTurnsBackIntoTheDump) {
   KeyPair alice = keygen("alice");
   KeyPair bob = keygen("bob");
-  Dump shop = dump("shop.dump.age", alice.recipient + ", " + bob.recipient);
+  Dump shop = sealed_dump("shop.dump.age", alice.recipient + ", " + bob.recipient);
 
   const std::string stored = read(shop.location);
   EXPECT_THAT(stored, StartsWith(kAgeHeader));
@@ -189,7 +112,7 @@ TEST_F(AgentEncryptionTest, TheStoredFileIsAgeThatOnlyAnIdentityTurnsBackIntoThe
 TEST_F(AgentEncryptionTest, TheRightIdentityRestoresAndTheTargetMatches) {
   KeyPair alice = keygen("alice");
   KeyPair bob = keygen("bob");
-  Dump shop = dump("shop.dump.age", alice.recipient + "," + bob.recipient);
+  Dump shop = sealed_dump("shop.dump.age", alice.recipient + "," + bob.recipient);
   ClientResult run = restore(shop, "from_age",
                              {"CELLAR_CREATE_DATABASE=true",
                               "CELLAR_AGE_RECIPIENTS=" + alice.recipient + "," + bob.recipient,
@@ -201,8 +124,8 @@ TEST_F(AgentEncryptionTest, TheRightIdentityRestoresAndTheTargetMatches) {
 
 TEST_F(AgentEncryptionTest, ACompressedPlainDumpIsDecryptedThenInflated) {
   KeyPair alice = keygen("alice");
-  Dump shop =
-      dump("shop.sql.gz.age", alice.recipient, {"CELLAR_FORMAT=plain", "CELLAR_COMPRESSION=6"});
+  Dump shop = sealed_dump("shop.sql.gz.age", alice.recipient,
+                          {"CELLAR_FORMAT=plain", "CELLAR_COMPRESSION=6"});
   ASSERT_THAT(read(shop.location), StartsWith(kAgeHeader));
   ClientResult run = restore(shop, "from_age_sql",
                              {"CELLAR_FORMAT=plain", "CELLAR_CREATE_DATABASE=true",
@@ -215,7 +138,7 @@ TEST_F(AgentEncryptionTest, ACompressedPlainDumpIsDecryptedThenInflated) {
 TEST_F(AgentEncryptionTest, TheWrongIdentityFailsBeforeTheTargetIsTouched) {
   KeyPair alice = keygen("alice");
   KeyPair mallory = keygen("mallory");
-  Dump shop = dump("shop.dump.age", alice.recipient);
+  Dump shop = sealed_dump("shop.dump.age", alice.recipient);
   server_->create_database("kept");
   server_->psql("kept", "CREATE TABLE keep (id int); INSERT INTO keep VALUES (1), (2)");
   const std::string before = tables_and_counts("kept");
@@ -242,7 +165,7 @@ TEST_F(AgentEncryptionTest, WhenAgeItselfRefusesTheIdentityNothingIsLeftBehind) 
   // database was made; that database goes again.
   KeyPair alice = keygen("alice");
   KeyPair mallory = keygen("mallory");
-  Dump shop = dump("shop.dump.age", alice.recipient);
+  Dump shop = sealed_dump("shop.dump.age", alice.recipient);
   ClientResult run =
       restore(shop, "age_refused",
               {"CELLAR_CREATE_DATABASE=true", "CELLAR_AGE_IDENTITY_FILE=" + mallory.identity_file});
@@ -254,7 +177,7 @@ TEST_F(AgentEncryptionTest, WhenAgeItselfRefusesTheIdentityNothingIsLeftBehind) 
 
 TEST_F(AgentEncryptionTest, NoIdentityIsRefusedNamingTheRecipients) {
   KeyPair alice = keygen("alice");
-  Dump shop = dump("shop.dump.age", alice.recipient);
+  Dump shop = sealed_dump("shop.dump.age", alice.recipient);
   ClientResult run =
       restore(shop, "no_identity",
               {"CELLAR_CREATE_DATABASE=true", "CELLAR_AGE_RECIPIENTS=" + alice.recipient});
@@ -266,7 +189,7 @@ TEST_F(AgentEncryptionTest, NoIdentityIsRefusedNamingTheRecipients) {
 
 TEST_F(AgentEncryptionTest, AnIdentityFileWithoutAKeyIsRefusedWithoutQuotingIt) {
   KeyPair alice = keygen("alice");
-  Dump shop = dump("shop.dump.age", alice.recipient);
+  Dump shop = sealed_dump("shop.dump.age", alice.recipient);
   const std::string garbled = dir_ + "/garbled.key";
   std::ofstream(garbled) << "AGE-SECRET-KEY-1NOTAKEYATALLBUTSECRETISH\n";
   ClientResult run =
@@ -287,9 +210,8 @@ TEST_F(AgentEncryptionTest, AnInvalidRecipientIsRefusedAndNothingIsWritten) {
   const std::string location = dir_ + "/typo.dump.age";
   ClientResult run = run_dump({"CELLAR_OUTPUT=" + location, "CELLAR_AGE_RECIPIENTS=" + typo});
   EXPECT_EQ(run.exit_code, 1) << run.describe();
-  const std::string reported = json::parse(read(dir_ + "/dump-log")).value("error", "");
-  EXPECT_THAT(reported, HasSubstr("--age-recipients (CELLAR_AGE_RECIPIENTS)"));
-  EXPECT_THAT(reported, HasSubstr("checksum does not match"));
+  EXPECT_THAT(dump_error(), HasSubstr("--age-recipients (CELLAR_AGE_RECIPIENTS)"));
+  EXPECT_THAT(dump_error(), HasSubstr("checksum does not match"));
   EXPECT_FALSE(fs::exists(location));
   EXPECT_FALSE(fs::exists(location + ".partial"));
 }
@@ -301,21 +223,15 @@ TEST_F(AgentEncryptionTest, WithoutAgeTheDumpFailsAndLeavesNothing) {
       run_dump({"CELLAR_OUTPUT=" + location, "CELLAR_AGE_RECIPIENTS=" + alice.recipient,
                 "CELLAR_AGE=" + dir_ + "/no-such-age"});
   EXPECT_EQ(run.exit_code, 1) << run.describe();
-  EXPECT_THAT(json::parse(read(dir_ + "/dump-log")).value("error", ""),
-              HasSubstr("is it installed?"));
+  EXPECT_THAT(dump_error(), HasSubstr("is it installed?"));
   EXPECT_FALSE(fs::exists(location));
   EXPECT_FALSE(fs::exists(location + ".partial"));
 }
 
 TEST_F(AgentEncryptionTest, AnEncryptedDumpInS3RestoresWithTheIdentity) {
   KeyPair alice = keygen("alice");
-  std::vector<std::string> env = s3_env("dumps/shop.dump.age");
-  env.push_back("CELLAR_AGE_RECIPIENTS=" + alice.recipient);
-  ClientResult dumped = run_dump(env);
-  ASSERT_EQ(dumped.exit_code, 0) << dumped.describe();
-  json reported = json::parse(read(dir_ + "/dump-log"));
-  EXPECT_EQ(reported["encrypted"], true);
-  Dump shop{reported.value("location", ""), "sha256:" + reported.value("sha256", ""), reported};
+  Dump shop = dump_to_s3("dumps/shop.dump.age", {"CELLAR_AGE_RECIPIENTS=" + alice.recipient});
+  EXPECT_EQ(shop.reported["encrypted"], true);
   ASSERT_EQ(shop.location, std::string("s3://") + kBucket + "/dumps/shop.dump.age");
 
   // What the bucket holds is age, as anyone reading it would see.
@@ -326,11 +242,10 @@ TEST_F(AgentEncryptionTest, AnEncryptedDumpInS3RestoresWithTheIdentity) {
   EXPECT_THAT(read(fetched), StartsWith(kAgeHeader));
   EXPECT_EQ("sha256:" + sha256_hex(fetched), shop.checksum);
 
-  std::vector<std::string> restore_env = s3_env("dumps/shop.dump.age");
-  restore_env.insert(restore_env.end(),
-                     {"CELLAR_CREATE_DATABASE=true", "CELLAR_AGE_RECIPIENTS=" + alice.recipient,
-                      "CELLAR_AGE_IDENTITY_FILE=" + alice.identity_file});
-  ClientResult run = restore(shop, "from_s3_age", restore_env);
+  ClientResult run =
+      restore_from_s3("dumps/shop.dump.age", shop.checksum, "from_s3_age",
+                      {"CELLAR_CREATE_DATABASE=true", "CELLAR_AGE_RECIPIENTS=" + alice.recipient,
+                       "CELLAR_AGE_IDENTITY_FILE=" + alice.identity_file});
   ASSERT_EQ(run.exit_code, 0) << run.describe();
   EXPECT_EQ(tables_and_counts("from_s3_age"), tables_and_counts("shop"));
 }
