@@ -47,6 +47,9 @@ class ScheduleController {
   void observe_missed(ScheduleReconciler::MissedObserver observe) {
     reconciler_.observe_missed(std::move(observe));
   }
+  void observe_due(ScheduleReconciler::DueObserver observe) {
+    reconciler_.observe_due(std::move(observe));
+  }
   void read_notification_problems(ScheduleReconciler::NotificationProblems read) {
     reconciler_.read_notification_problems(std::move(read));
   }

@@ -116,6 +116,7 @@ kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const st
   for (const kube::Event& e : plan.events) record(schedule, e);
 
   if (!plan.wake_at) return Requeue{};
+  if (on_due_) on_due_(*plan.wake_at);
   // A millisecond past the due time, so the pass it wakes finds the time come even when the
   // queue's steady clock and the wall clock disagree by a hair; an early wake just sleeps again.
   auto delay = std::chrono::ceil<std::chrono::milliseconds>(*plan.wake_at - now) +

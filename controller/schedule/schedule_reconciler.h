@@ -56,6 +56,11 @@ class ScheduleReconciler {
     notification_problems_ = std::move(read);
   }
 
+  // Told of each schedule's next wake-up (a due time), so connections can be opened just before
+  // it (kube/connection_warmer.h). Set before the workers start.
+  using DueObserver = std::function<void(std::chrono::system_clock::time_point)>;
+  void observe_due(DueObserver observe) { on_due_ = std::move(observe); }
+
   // One pass for the schedule "namespace/name". An Error means: try again with back-off.
   kube::Result<Requeue> reconcile(const std::string& key);
 
@@ -83,6 +88,7 @@ class ScheduleReconciler {
   std::mutex mu_;
   std::unordered_map<std::string, Expectations> expectations_;
   MissedObserver on_missed_;
+  DueObserver on_due_;
   NotificationProblems notification_problems_;
 };
 

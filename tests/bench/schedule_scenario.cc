@@ -89,6 +89,12 @@ void run_schedule(BenchEnv& env) {
               percentile(late, 50), percentile(late, 100));
   std::printf("  its Job after the Backup:      p50 %7.1f ms   max %7.1f ms\n",
               percentile(job_after, 50), percentile(job_after, 100));
+  // A few samples: each one, in the order they came.
+  std::printf("  each (Backup late / Job after):");
+  for (size_t i = 0; i < late.size() && i < job_after.size(); ++i) {
+    std::printf(" %.1f/%.1f", late[i], job_after[i]);
+  }
+  std::printf(" ms\n");
 }
 
 void run_burst(BenchEnv& env) {

@@ -8,6 +8,7 @@ add_executable(kube_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/base64_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/events_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/rate_limiter_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/connection_warmer_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/token_source_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/client_path_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/client_request_test.cc
