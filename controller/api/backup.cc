@@ -265,8 +265,12 @@ json to_json(const BackupStatus& s) {
   put("serverVersion", s.server_version);
   if (s.database_size_bytes) j["databaseSizeBytes"] = *s.database_size_bytes;
   if (s.encrypted) j["encrypted"] = *s.encrypted;
-  if (s.plaintext_size_bytes) j["plaintextSizeBytes"] = *s.plaintext_size_bytes;
-  if (!s.recipient_fingerprints.empty()) j["recipientFingerprints"] = s.recipient_fingerprints;
+  if (const auto& dump = s.encrypted_dump) {
+    if (dump->plaintext_size_bytes) j["plaintextSizeBytes"] = *dump->plaintext_size_bytes;
+    if (!dump->recipient_fingerprints.empty()) {
+      j["recipientFingerprints"] = dump->recipient_fingerprints;
+    }
+  }
   if (s.observed_generation > 0) j["observedGeneration"] = s.observed_generation;
   if (!s.conditions.empty()) j["conditions"] = conditions_to_json(s.conditions);
   return j;
@@ -292,11 +296,15 @@ BackupStatus parse_backup_status(const json& j) {
   if (auto it = j.find("encrypted"); it != j.end() && it->is_boolean()) {
     s.encrypted = it->get<bool>();
   }
-  s.plaintext_size_bytes = num("plaintextSizeBytes");
+  EncryptedDump dump;
+  dump.plaintext_size_bytes = num("plaintextSizeBytes");
   if (auto it = j.find("recipientFingerprints"); it != j.end() && it->is_array()) {
     for (const json& f : *it) {
-      if (f.is_string()) s.recipient_fingerprints.push_back(f.get<std::string>());
+      if (f.is_string()) dump.recipient_fingerprints.push_back(f.get<std::string>());
     }
+  }
+  if (dump.plaintext_size_bytes || !dump.recipient_fingerprints.empty()) {
+    s.encrypted_dump = std::move(dump);
   }
   s.observed_generation = num("observedGeneration").value_or(0);
   if (auto it = j.find("conditions"); it != j.end()) s.conditions = parse_conditions(*it);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/api/boxed.h"
 #include "controller/api/condition.h"
 #include "controller/api/object_meta.h"
 
@@ -91,8 +92,15 @@ struct BackupSpec {
   int backoff_limit = 1;
   DeletionPolicy deletion_policy = DeletionPolicy::kRetain;
   bool cancel = false;
-  std::optional<EncryptionSpec> encryption;  // unset: the dump is stored as pg_dump wrote it
+  Boxed<EncryptionSpec> encryption;  // unset: the dump is stored as pg_dump wrote it
   bool operator==(const BackupSpec&) const = default;
+};
+
+// What an encrypted dump's status adds (see BackupStatus::encrypted).
+struct EncryptedDump {
+  std::optional<int64_t> plaintext_size_bytes;
+  std::vector<std::string> recipient_fingerprints;
+  bool operator==(const EncryptedDump&) const = default;
 };
 
 enum class Phase { kNone, kPending, kInProgress, kCompleted, kFailed, kCancelled };
@@ -104,6 +112,11 @@ bool is_terminal(Phase phase);
 
 struct BackupStatus {
   Phase phase = Phase::kNone;
+  // Set when the dump completes (kept beside the phase, where it fits in the padding). Encrypted:
+  // the size and checksum below are of the stored (encrypted) bytes, so storage can be checked
+  // without the key; pg_dump's own output size is kept in encrypted_dump, and a short fingerprint
+  // of each recipient it was encrypted to.
+  std::optional<bool> encrypted;
   std::string message;
   std::string job_name;
   std::string start_time;       // RFC 3339
@@ -115,12 +128,7 @@ struct BackupStatus {
   std::string checksum;  // "sha256:<hex>"
   std::string server_version;
   std::optional<int64_t> database_size_bytes;
-  // Set when the dump completes. Encrypted: the size and checksum above are of the stored
-  // (encrypted) bytes, so storage can be checked without the key; pg_dump's own output size is
-  // kept below, and a short fingerprint of each recipient the dump was encrypted to.
-  std::optional<bool> encrypted;
-  std::optional<int64_t> plaintext_size_bytes;
-  std::vector<std::string> recipient_fingerprints;
+  Boxed<EncryptedDump> encrypted_dump;  // when encrypted
   int64_t observed_generation = 0;
   std::vector<Condition> conditions;
   bool operator==(const BackupStatus&) const = default;

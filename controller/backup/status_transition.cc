@@ -54,9 +54,12 @@ void complete(api::BackupStatus& s, const Observation& o, const AgentResult& age
   // What the agent reported wins; without its report, what the spec asked for.
   s.encrypted =
       agent.bytes ? agent.encrypted.value_or(false) : o.backup->spec.encryption.has_value();
-  s.plaintext_size_bytes = *s.encrypted ? agent.plaintext_bytes : std::nullopt;
-  s.recipient_fingerprints =
-      *s.encrypted ? agent.recipient_fingerprints : std::vector<std::string>{};
+  // Boxed only when there is something to say, exactly as parse_backup_status reads it back, so a
+  // status read from the cache compares equal to the one written.
+  s.encrypted_dump = std::nullopt;
+  if (*s.encrypted && (agent.plaintext_bytes || !agent.recipient_fingerprints.empty())) {
+    s.encrypted_dump = api::EncryptedDump{agent.plaintext_bytes, agent.recipient_fingerprints};
+  }
   const std::string completed_at =
       first_non_empty({job.completion_time, o.pod ? o.pod->finished_at : ""});
   if (agent.bytes && !*s.encrypted && o.backup->spec.encryption) {
@@ -75,8 +78,8 @@ void complete(api::BackupStatus& s, const Observation& o, const AgentResult& age
     message =
         "Dumped " + s.size + " of database " + o.backup->spec.database.name + " to " + s.location;
     if (*s.encrypted) {
-      message +=
-          ", age-encrypted to " + std::to_string(s.recipient_fingerprints.size()) + " recipient(s)";
+      message += ", age-encrypted to " + std::to_string(agent.recipient_fingerprints.size()) +
+                 " recipient(s)";
     }
   } else {
     message =

@@ -1,6 +1,7 @@
 add_executable(backup_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/backup_schedule_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/backup_spec_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/boxed_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/byte_size_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/condition_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/job_template_test.cc

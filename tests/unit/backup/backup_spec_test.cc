@@ -205,13 +205,17 @@ TEST_F(BackupSpecTest, EachBadRecipientIsNamedByItsField) {
 TEST_F(BackupSpecTest, EncryptedStatusRoundTrips) {
   BackupStatus s;
   s.encrypted = true;
-  s.plaintext_size_bytes = 4096;
-  s.recipient_fingerprints = {"6854017e07b4f1c0"};
+  s.encrypted_dump = EncryptedDump{4096, {"6854017e07b4f1c0"}};
   json j = to_json(s);
   EXPECT_EQ(j["encrypted"], true);
   EXPECT_EQ(j["plaintextSizeBytes"], 4096);
   EXPECT_EQ(parse_backup_status(j), s);
   EXPECT_FALSE(to_json(BackupStatus{}).contains("encrypted"));
+  // Unencrypted: nothing boxed, read back the same.
+  BackupStatus plain;
+  plain.encrypted = false;
+  EXPECT_EQ(parse_backup_status(to_json(plain)), plain);
+  EXPECT_FALSE(parse_backup_status(to_json(plain)).encrypted_dump);
 }
 
 }  // namespace
