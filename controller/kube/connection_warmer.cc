@@ -27,7 +27,7 @@ WarmStep plan_warm(const std::set<WallClock::time_point>& pending, WallClock::ti
 }
 
 ConnectionWarmer::ConnectionWarmer(Client& client, int connections, std::chrono::milliseconds lead)
-    : client_(client), connections_(connections), lead_(lead), thread_([this] { run(); }) {}
+    : client_(client), connections_(connections), lead_(lead) {}
 
 ConnectionWarmer::~ConnectionWarmer() {
   {
@@ -35,14 +35,16 @@ ConnectionWarmer::~ConnectionWarmer() {
     stopping_ = true;
   }
   wake_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void ConnectionWarmer::expect_burst_at(WallClock::time_point at) {
   {
     std::lock_guard lock(mu_);
-    if (!pending_.insert(at).second) return;
+    if (stopping_ || !pending_.insert(at).second) return;
     while (pending_.size() > kMaxPending) pending_.erase(pending_.begin());
+    // Started by the first due time: a controller with no schedules keeps no thread for it.
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
   }
   wake_.notify_all();
 }
