@@ -5,11 +5,11 @@
 #include <gmock/gmock.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "tests/e2e/restore_fixture.h"
+#include "tests/support/temp_dir.h"
 
 namespace cellar::testing {
 namespace {
@@ -36,7 +36,7 @@ class EncryptionE2E : public RestoreE2E {
     key.file = cluster_->dir() + "/" + name + ".key";
     ClientResult made = pg_->run_client({"age-keygen", "-o", key.file});
     EXPECT_EQ(made.exit_code, 0) << made.describe();
-    key.identity = read(key.file);
+    key.identity = read_file(key.file);
     std::istringstream lines(key.identity);
     for (std::string line; std::getline(lines, line);) {
       if (line.starts_with("AGE-SECRET-KEY-1")) key.secret = line;
@@ -55,17 +55,11 @@ class EncryptionE2E : public RestoreE2E {
     for (const KeyPair* key : keys) spec += "      - " + key->recipient + "\n";
     return spec;
   }
-  static std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
   // Everything a person or a log collector can read of this test's run.
   std::string everything_readable() {
     std::string all;
     for (int i = 1; i <= controller_starts_; ++i) {
-      all += read(cluster_->dir() + "/controller-" + std::to_string(i) + ".log");
+      all += read_file(cluster_->dir() + "/controller-" + std::to_string(i) + ".log");
     }
     all += cluster_->log();
     for (const char* kind : {"backups", "restores", "jobs", "pods", "events"}) {
@@ -95,7 +89,7 @@ TEST_F(EncryptionE2E, AnEncryptedBackupRestoresOnlyWithTheRightIdentity) {
   EXPECT_THAT(status["message"].get<std::string>(), HasSubstr("age-encrypted to 2 recipient(s)"));
 
   const std::string file = dump_file_of("enc");
-  const std::string stored = read(file);
+  const std::string stored = read_file(file);
   EXPECT_THAT(stored, StartsWith(kAgeHeader));
   EXPECT_EQ(status["sizeBytes"].get<uint64_t>(), stored.size());
   ClientResult sum = pg_->run_client({"sha256sum", file});
