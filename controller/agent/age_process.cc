@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "controller/agent/child_process.h"
+#include "controller/agent/error_lines.h"
 
 namespace cellar::agent {
 namespace {
@@ -24,15 +25,6 @@ void close_fd(int* fd) {
 }
 
 }  // namespace
-
-std::string age_error_line(const std::string& text) {
-  const std::string marker = "age: error: ";
-  size_t at = text.find(marker);
-  if (at == std::string::npos) return "";
-  size_t begin = at + marker.size();
-  size_t end = text.find('\n', begin);
-  return "age: " + text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-}
 
 AgeProcess::AgeProcess(int cancel_fd)
     : cancel_fd_(cancel_fd), buffer_(std::make_unique<char[]>(kChunkSize)) {}

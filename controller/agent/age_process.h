@@ -52,8 +52,4 @@ class AgeProcess {
   std::unique_ptr<char[]> buffer_;
 };
 
-// age's error line from what it printed on stderr ("age: error: no identity matched any of the
-// recipients" gives "age: no identity matched any of the recipients"); empty when none.
-std::string age_error_line(const std::string& stderr_text);
-
 }  // namespace cellar::agent

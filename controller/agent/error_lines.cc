@@ -112,4 +112,13 @@ std::string pg_dump_error_line(const std::string& stderr_text) {
   return last_error.empty() ? last_other : last_error;
 }
 
+std::string age_error_line(const std::string& text) {
+  const std::string marker = "age: error: ";
+  size_t at = text.find(marker);
+  if (at == std::string::npos) return "";
+  size_t begin = at + marker.size();
+  size_t end = text.find('\n', begin);
+  return "age: " + text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
 }  // namespace cellar::agent

@@ -25,4 +25,8 @@ std::string pg_dump_error_line(const std::string& stderr_text);
 // not a detail, hint or echoed SQL; failing that, empty.
 std::string restore_error_line(const std::string& stderr_text, const std::string& program);
 
+// age's error line from what it printed on stderr ("age: error: no identity matched any of the
+// recipients" gives "age: no identity matched any of the recipients"); empty when none.
+std::string age_error_line(const std::string& stderr_text);
+
 }  // namespace cellar::agent

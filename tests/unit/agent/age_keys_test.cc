@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "controller/agent/age_process.h"
 #include "controller/agent/encrypting_sink.h"
 #include "controller/agent/restore_runner.h"
 
@@ -33,14 +32,6 @@ TEST(AgeKeysTest, AMatchingIdentityPassesAndAnotherIsNamedWithTheDumpsRecipients
                 ", but this dump was encrypted to " + kAlice +
                 ": give the Restore the identity of one of those "
                 "(spec.decryption.identitySecretRef); nothing was restored");
-}
-
-TEST(AgeKeysTest, AgesErrorLineIsKeptWithoutItsBoilerplate) {
-  EXPECT_EQ(age_error_line(
-                "age: error: no identity matched any of the recipients\n"
-                "age: report unexpected or unhelpful errors at https://filippo.io/age/report\n"),
-            "age: no identity matched any of the recipients");
-  EXPECT_EQ(age_error_line("something else\n"), "");
 }
 
 TEST(AgeKeysTest, AgeGetsRecipientsAndTheIdentityPathOnlyAsArguments) {

@@ -113,5 +113,13 @@ TEST_F(ErrorLinesTest, SaysNothingWhenNothingWasSaid) {
   EXPECT_EQ(restore_error_line("", "pg_restore"), "");
 }
 
+TEST_F(ErrorLinesTest, AgesErrorLineIsKeptWithoutItsBoilerplate) {
+  EXPECT_EQ(age_error_line(
+                "age: error: no identity matched any of the recipients\n"
+                "age: report unexpected or unhelpful errors at https://filippo.io/age/report\n"),
+            "age: no identity matched any of the recipients");
+  EXPECT_EQ(age_error_line("something else\n"), "");
+}
+
 }  // namespace
 }  // namespace cellar::agent
