@@ -3,6 +3,10 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include <cstdlib>
+#include <mutex>
+#include <optional>
+
 namespace cellar::kube {
 
 std::string openssl_error() {
@@ -37,13 +41,50 @@ Result<PKeyPtr> parse_key(const std::string& pem) {
   return PKeyPtr(key);
 }
 
+// What $SSL_CERT_FILE said before skip_default_trust_store() changed it; nullopt until then.
+std::optional<std::string>& saved_cert_file() {
+  static std::optional<std::string> saved;
+  return saved;
+}
+
 }  // namespace
+
+void skip_default_trust_store() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const char* file = std::getenv(X509_get_default_cert_file_env());
+    saved_cert_file() = file != nullptr ? file : "";
+    setenv(X509_get_default_cert_file_env(), "/dev/null", 1);
+  });
+}
+
+X509_STORE* system_trust_store() {
+  static X509_STORE* const store = [] {
+    X509_STORE* s = X509_STORE_new();
+    std::string file = saved_cert_file().value_or("");
+    if (!saved_cert_file()) {
+      if (const char* f = std::getenv(X509_get_default_cert_file_env())) file = f;
+    }
+    if (file.empty()) file = X509_get_default_cert_file();
+    const char* dir = std::getenv(X509_get_default_cert_dir_env());
+    // Either may be missing (images carry a bundle, a hashed folder, or both): each on its own.
+    X509_STORE_load_locations(s, file.c_str(), nullptr);
+    X509_STORE_load_locations(s, nullptr, dir != nullptr ? dir : X509_get_default_cert_dir());
+    ERR_clear_error();
+    return s;
+  }();
+  return store;
+}
 
 void TlsMaterial::install(SSL_CTX* ctx) const {
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   if (!authorities.empty()) {
     X509_STORE* store = X509_STORE_new();
     for (const auto& ca : authorities) X509_STORE_add_cert(store, ca.get());
+    SSL_CTX_set_cert_store(ctx, store);
+  } else if (system_roots) {
+    X509_STORE* store = system_trust_store();
+    X509_STORE_up_ref(store);  // the context's reference; the shared one stays
     SSL_CTX_set_cert_store(ctx, store);
   }
   if (!client_chain.empty()) {

@@ -22,6 +22,9 @@ struct HttpRequest {
   std::string accept = "application/json";
   std::string body;
   std::string user_agent;  // empty: "cellar"
+  // The Authorization header's value; empty: the transport's own credentials, if any (a cluster's
+  // bearer token).
+  std::string authorization;
   // For send(): the whole exchange. For stream(): the longest silence tolerated between lines.
   std::chrono::milliseconds timeout{std::chrono::seconds{30}};
 };
@@ -65,5 +68,13 @@ class Transport {
 // The HTTPS transport for a cluster: TLS verified against the config's CA unless the config says
 // insecure, client certificates, and a bearer token (re-read from its file when that changes).
 Result<std::unique_ptr<Transport>> make_http_transport(const Config& config);
+
+// An HTTP(S) transport to a server outside the cluster, such as a webhook receiver, at `origin`
+// ("https://host[:port]", no path): TLS verified against the system's trust store
+// (system_trust_store() in client_tls.h), through the proxy the environment names (proxy_env.h).
+// Its errors and logs name the server as `label`, never by its origin or a request's target: a
+// webhook's URL is a credential.
+Result<std::unique_ptr<Transport>> make_web_transport(const std::string& origin,
+                                                      const std::string& label);
 
 }  // namespace cellar::kube

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "controller/kube/client_tls.h"
+#include "controller/kube/proxy_env.h"
 #include "controller/kube/token_source.h"
 #include "controller/kube/transport.h"
 
@@ -173,14 +174,32 @@ class CpprestLineReader final : public LineReader {
   std::shared_ptr<Outcome<Line>> pending_;
 };
 
+// A proxy URL as cpprest takes it; credentials in it ("http://user:pass@proxy:3128") become the
+// proxy's Basic credentials.
+web::web_proxy proxy_of(const std::string& url) {
+  web::uri uri(url);
+  web::web_proxy proxy(web::uri_builder(uri).set_user_info("").to_uri());
+  const std::string info = web::uri::decode(uri.user_info());
+  if (!info.empty()) {
+    const size_t colon = info.find(':');
+    proxy.set_credentials(web::credentials(
+        info.substr(0, colon), colon == std::string::npos ? "" : info.substr(colon + 1)));
+  }
+  return proxy;
+}
+
 class CpprestTransport final : public Transport {
  public:
-  CpprestTransport(const Config& config, web::uri base, std::shared_ptr<TlsMaterial> tls)
+  // `label`, when set, names the server in errors instead of its URL; `proxy`, when set, is the
+  // HTTP proxy to go through.
+  CpprestTransport(const Config& config, web::uri base, std::shared_ptr<TlsMaterial> tls,
+                   std::string label = "", const std::string& proxy = "")
       : server_(config.server),
+        label_(std::move(label)),
         host_header_(config.tls_server_name),
         verify_(!config.insecure_skip_tls_verify),
         tokens_(config.token, config.token_file),
-        client_(base, client_config(config, base, std::move(tls))) {}
+        client_(base, client_config(config, base, std::move(tls), proxy)) {}
 
   Result<HttpResponse> send(const HttpRequest& request) override {
     auto message = build(request);
@@ -239,8 +258,10 @@ class CpprestTransport final : public Transport {
 
  private:
   static http::client::http_client_config client_config(const Config& config, const web::uri& base,
-                                                        std::shared_ptr<TlsMaterial> tls) {
+                                                        std::shared_ptr<TlsMaterial> tls,
+                                                        const std::string& proxy) {
     http::client::http_client_config c;
+    if (!proxy.empty()) c.set_proxy(proxy_of(proxy));
     // A backstop only: every call enforces its own deadline, and watches may stay quiet longer
     // than any request takes.
     c.set_timeout(std::chrono::hours(1));
@@ -262,7 +283,11 @@ class CpprestTransport final : public Transport {
       message.headers().add("Accept", request.accept);
       message.headers().add(
           "User-Agent", request.user_agent.empty() ? std::string("cellar") : request.user_agent);
-      if (!token->empty()) message.headers().add("Authorization", "Bearer " + *token);
+      if (!request.authorization.empty()) {
+        message.headers().add("Authorization", request.authorization);
+      } else if (!token->empty()) {
+        message.headers().add("Authorization", "Bearer " + *token);
+      }
       // The library verifies the certificate and sends SNI for the Host header's name, so this is
       // how tls-server-name reaches the handshake; the API server ignores Host.
       if (!host_header_.empty()) message.headers().add("Host", host_header_);
@@ -278,18 +303,21 @@ class CpprestTransport final : public Transport {
   }
 
   Error failure(const HttpRequest& request, const std::string& what) const {
-    std::string message = request.method + " " + server_ + request.target + ": " + what;
+    std::string message =
+        request.method + " " + (label_.empty() ? server_ + request.target : label_) + ": " + what;
     // The library's handshake error says no more than that; the usual cause is worth naming.
     if (what.find("SSL handshake") != std::string::npos && verify_) {
-      message +=
-          " (is the server's certificate signed by the configured certificate authority "
-          "and valid for the server's name?)";
+      message += label_.empty() ? " (is the server's certificate signed by the configured "
+                                  "certificate authority and valid for the server's name?)"
+                                : " (is the server's certificate signed by an authority this "
+                                  "system trusts and valid for the server's name?)";
     }
     spdlog::debug("{}", message);
     return Error::transport(std::move(message));
   }
 
   std::string server_;
+  std::string label_;
   std::string host_header_;
   bool verify_;
   TokenSource tokens_;
@@ -310,27 +338,23 @@ void size_thread_pool() {
   });
 }
 
-// cpprest gives every new connection an SSL context of its own and loads the system's trust store
-// into it (set_default_verify_paths: the whole CA bundle read and parsed, about 25 ms here) before
-// our callback swaps that store for the kubeconfig's authorities. Pooled connections close after
-// half a minute idle, so the first requests after every quiet minute paid it, one after another: a
-// scheduled Backup's Job came 80-140 ms after the Backup instead of a few. When the kubeconfig
-// names its authorities, the default file is pointed at an empty one for this process, so the load
-// is free; the store that verifies the server is the kubeconfig's either way, so a value the
-// environment set (many images set SSL_CERT_FILE to the bundle) changed nothing here but the cost.
-// libcurl (S3, webhooks) passes its own bundle path and never reads the variable. Once, at the
-// first transport, which main makes before it starts any thread.
-void skip_default_trust_store() {
-  static std::once_flag once;
-  std::call_once(once, [] { setenv("SSL_CERT_FILE", "/dev/null", 1); });
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Transport>> make_http_transport(const Config& config) {
   size_thread_pool();
   auto tls = load_tls(config);
   if (!tls) return tls.error();
+  // cpprest gives every new connection an SSL context of its own and loads the system's trust store
+  // into it (set_default_verify_paths: the whole CA bundle read and parsed, about 25 ms here)
+  // before our callback swaps that store for the kubeconfig's authorities. Pooled connections close
+  // after half a minute idle, so the first requests after every quiet minute paid it, one after
+  // another: a scheduled Backup's Job came 80-140 ms after the Backup instead of a few. When the
+  // kubeconfig names its authorities, the default file is pointed at an empty one for this process,
+  // so the load is free; the store that verifies the server is the kubeconfig's either way, so a
+  // value the environment set (many images set SSL_CERT_FILE to the bundle) changed nothing here
+  // but the cost. Connections to servers outside the cluster (webhooks) trust system_trust_store(),
+  // read once from where the variable pointed before. Once, at the first transport, which main
+  // makes before it starts any thread (skip_default_trust_store, client_tls.cc).
   if (!(*tls)->authorities.empty()) skip_default_trust_store();
   if (config.token.empty() && !config.token_file.empty()) {
     // Fail at start-up, not at the first request, when the token file cannot be read.
@@ -345,6 +369,29 @@ Result<std::unique_ptr<Transport>> make_http_transport(const Config& config) {
     return std::unique_ptr<Transport>(std::make_unique<CpprestTransport>(config, base, *tls));
   } catch (const std::exception& e) {
     return Error::transport("server " + config.server + ": " + e.what());
+  }
+}
+
+Result<std::unique_ptr<Transport>> make_web_transport(const std::string& origin,
+                                                      const std::string& label) {
+  size_thread_pool();
+  auto tls = std::make_shared<TlsMaterial>();
+  tls->system_roots = true;
+  Config config;
+  config.server = origin;
+  try {
+    web::uri base(origin);
+    if (base.scheme() != "https" && base.scheme() != "http") {
+      return Error::transport(label + ": not an http(s) URL");
+    }
+    const int port = base.port() > 0 ? base.port() : base.scheme() == "https" ? 443 : 80;
+    const std::string proxy =
+        proxy_for(base.scheme(), base.host(), port, proxy_env_from_environment());
+    return std::unique_ptr<Transport>(
+        std::make_unique<CpprestTransport>(config, base, std::move(tls), label, proxy));
+  } catch (const std::exception&) {
+    // The library's words may quote the URL.
+    return Error::transport(label + ": not a URL Cellar can read");
   }
 }
 

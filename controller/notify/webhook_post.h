@@ -1,5 +1,6 @@
-// POSTs a body to a webhook URL with libcurl, with a timeout. The URL carries tokens: nothing
-// this returns ever contains it, so callers may log and record what it says.
+// POSTs a body to a webhook URL through Cellar's HTTP transport (the system's trust store, the
+// environment's proxy), with a timeout. The URL carries tokens: nothing this returns ever contains
+// it, so callers may log and record what it says.
 #pragma once
 
 #include <chrono>
@@ -9,7 +10,8 @@ namespace cellar::notify {
 
 struct PostOutcome {
   bool delivered = false;  // the receiver answered 2xx
-  std::string problem;     // why not, without the URL: "HTTP 503", "Couldn't connect to server"
+  std::string
+      problem;  // why not, without the URL: "HTTP 503", "POST webhook: no answer within 10000 ms"
 };
 
 // Blocks for at most `timeout`. Any thread; one call at a time per thread.

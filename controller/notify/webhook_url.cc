@@ -1,5 +1,6 @@
 #include "controller/notify/webhook_url.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <string>
@@ -41,6 +42,45 @@ WebhookUrl webhook_url_from(const nlohmann::json& secret, const std::string& sec
     return {"", "The URL in " + where + " " + why + "; put the webhook's full URL there"};
   }
   return {url, ""};
+}
+
+namespace {
+
+// %XX escapes decoded, as a URL's user information carries reserved characters.
+std::string percent_decoded(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<WebhookTarget> webhook_target(const std::string& url) {
+  if (!url_problem(url).empty()) return std::nullopt;
+  const size_t host_start = url.find("://") + 3;
+  const size_t path_start = std::min(url.find_first_of("/?#", host_start), url.size());
+  std::string authority = url.substr(host_start, path_start - host_start);
+  std::string rest = url.substr(path_start);
+  rest = rest.substr(0, rest.find('#'));
+  if (rest.empty() || rest.front() != '/') rest.insert(0, "/");
+  WebhookTarget out;
+  if (const size_t at = authority.rfind('@'); at != std::string::npos) {
+    out.authorization = "Basic " + kube::base64_encode(percent_decoded(authority.substr(0, at)));
+    authority.erase(0, at + 1);
+  }
+  if (authority.empty()) return std::nullopt;
+  out.origin = url.substr(0, host_start) + authority;
+  out.target = std::move(rest);
+  return out;
 }
 
 }  // namespace cellar::notify

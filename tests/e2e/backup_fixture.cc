@@ -62,6 +62,7 @@ void BackupE2E::start_controller() {
   ChildProcessOptions o;
   o.argv = {CELLAR_CONTROLLER_BIN, "--kubeconfig", cluster_->kubeconfig_path()};
   o.argv.insert(o.argv.end(), controller_args_.begin(), controller_args_.end());
+  o.env = controller_env_;
   o.stderr_path = cluster_->dir() + "/controller-" + std::to_string(controller_starts_) + ".log";
   std::string error;
   controller_ = ChildProcess::spawn(o, &error);

@@ -67,6 +67,8 @@ class BackupE2E : public ::testing::Test {
   // (e.g. with a Deployment's rendered container args).
   std::vector<std::string> controller_args_ = {"--agent-image", kAgentImage, "--log-level",
                                                "debug"};
+  // "NAME=VALUE" entries added to the controller's environment at its next start.
+  std::vector<std::string> controller_env_;
   // False: SetUp starts no controller (tests that run their own, e.g. several replicas).
   bool start_controller_in_setup_ = true;
   std::unique_ptr<PostgresServer> pg_;

@@ -5,9 +5,10 @@ if(TARGET cellar_test_support AND TARGET cellar_test_postgres AND TARGET cellar-
     ${CMAKE_CURRENT_LIST_DIR}/backup_fixture.cc
     ${CMAKE_CURRENT_LIST_DIR}/schedule_fixture.cc
     ${CMAKE_CURRENT_LIST_DIR}/webhook_receiver.cc
+    ${PROJECT_SOURCE_DIR}/tests/cluster/tls_material.cc
     ${CMAKE_CURRENT_LIST_DIR}/notify_test.cc)
   target_link_libraries(e2e_notify_tests PRIVATE
-    cellar_test_support cellar_test_postgres GTest::gtest_main)
+    cellar_test_support cellar_test_postgres GTest::gtest_main OpenSSL::SSL OpenSSL::Crypto)
   target_compile_definitions(e2e_notify_tests PRIVATE
     CELLAR_AGENT_BIN="$<TARGET_FILE:cellar-agent>"
     CELLAR_CONTROLLER_BIN="$<TARGET_FILE:cellar-controller>"

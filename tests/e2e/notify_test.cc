@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/cluster/tls_material.h"
 #include "tests/e2e/schedule_fixture.h"
 #include "tests/e2e/webhook_receiver.h"
 
@@ -40,10 +41,10 @@ class NotifyE2E : public ScheduleE2E {
   std::string url() const {
     return "http://127.0.0.1:" + std::to_string(receiver_.port()) + "/hook/" + kToken;
   }
-  // Secret "hooks" with the receiver's URL under key "url".
-  void apply_hook_secret() {
-    apply("apiVersion: v1\nkind: Secret\nmetadata:\n  name: hooks\nstringData:\n  url: \"" + url() +
-          "\"\n");
+  // Secret "hooks" with the receiver's URL (or `other`) under key "url".
+  void apply_hook_secret(const std::string& other = "") {
+    apply("apiVersion: v1\nkind: Secret\nmetadata:\n  name: hooks\nstringData:\n  url: \"" +
+          (other.empty() ? url() : other) + "\"\n");
   }
   // spec lines for one notification "ops" of `events` in `format`, its URL in Secret `secret`.
   static std::string notifications(const std::string& events, const std::string& format = "json",
@@ -234,6 +235,58 @@ TEST_F(NotifyE2E, MissedScheduleIsPosted) {
   EXPECT_NE(j.value("message", "").find("missed"), std::string::npos) << j.dump();
   std::this_thread::sleep_for(seconds(2));
   EXPECT_EQ(receiver_.posts().size(), 1u);
+}
+
+TEST_F(NotifyE2E, HttpsReceiverIsVerifiedAgainstTheSystemTrustStore) {
+  std::string error;
+  auto material = testcluster::make_tls_material(&error);
+  ASSERT_TRUE(material.has_value()) << error;
+  const ReceiverTls tls{material->server_cert_pem, material->server_key_pem};
+  WebhookReceiver https(&tls);
+  ASSERT_GT(https.port(), 0);
+  const std::string ca_file = cluster_->dir() + "/webhook-ca.pem";
+  std::ofstream(ca_file) << material->ca_cert_pem;
+  apply_hook_secret("https://127.0.0.1:" + std::to_string(https.port()) + "/hook/" + kToken);
+
+  // A certificate the system does not trust: the handshake is broken off, nothing is posted.
+  const std::string name = run_once("tls", notifications("Completed"));
+  ASSERT_FALSE(name.empty());
+  ASSERT_TRUE(wait_for_phase(name, "Completed"));
+  ASSERT_TRUE(eventually([&] { return https.failed_handshakes() > 0; }, 15))
+      << "the controller never tried the https receiver";
+  EXPECT_EQ(https.posts().size(), 0u);
+  const std::string log = slurp(cluster_->dir() + "/controller-1.log");
+  const size_t said = log.find("cannot tell the webhook of notification ops");
+  ASSERT_NE(said, std::string::npos) << log;
+  EXPECT_NE(log.find("an authority this system trusts", said), std::string::npos)
+      << log.substr(said, log.find('\n', said) - said);
+
+  // SSL_CERT_FILE names the receiver's CA, as an image with its own bundle does: the restarted
+  // controller verifies the receiver and posts what was left undelivered.
+  controller_env_ = {"SSL_CERT_FILE=" + ca_file};
+  restart_controller();
+  ASSERT_TRUE(https.wait_for(1, seconds(20))) << "not delivered over https";
+  EXPECT_EQ(https.posts()[0].path, std::string("/hook/") + kToken);
+  EXPECT_EQ(json::parse(https.posts()[0].body)["backup"], name);
+  EXPECT_TRUE(eventually([&] { return mark(name) == "Completed"; }, 10));
+  expect_url_nowhere();
+}
+
+TEST_F(NotifyE2E, PostGoesThroughTheEnvironmentsProxyWithTheUrlsCredentials) {
+  // The receiver plays the proxy: a proxied http request names the whole URL in its request line.
+  controller_env_ = {"HTTP_PROXY=http://127.0.0.1:" + std::to_string(receiver_.port()),
+                     "NO_PROXY=.cluster.local"};
+  restart_controller();
+  apply_hook_secret(std::string("http://cellar:s3cret@hooks.example.invalid/hook/") + kToken);
+  const std::string name = run_once("proxied", notifications("Completed"));
+  ASSERT_FALSE(name.empty());
+  ASSERT_TRUE(wait_for_phase(name, "Completed"));
+  ASSERT_TRUE(receiver_.wait_for(1, seconds(10))) << "nothing reached the proxy";
+  EXPECT_EQ(receiver_.posts()[0].path, std::string("http://hooks.example.invalid/hook/") + kToken);
+  EXPECT_EQ(receiver_.posts()[0].authorization, "Basic Y2VsbGFyOnMzY3JldA==");
+  EXPECT_EQ(body(0)["backup"], name);
+  EXPECT_TRUE(eventually([&] { return mark(name) == "Completed"; }, 10));
+  expect_url_nowhere();
 }
 
 TEST_F(NotifyE2E, BadNotificationIsRefusedAtApplyNamingTheField) {

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,17 +15,23 @@ namespace cellar::testing {
 
 namespace {
 
-// Reads one request (headers, then Content-Length bytes of body) within a few seconds.
-bool read_request(int fd, ReceivedPost& post) {
+// Reads one request (headers, then Content-Length bytes of body) within a few seconds, from the
+// socket or, when `ssl` is set, through it (its socket times reads out after 5 s).
+bool read_request(int fd, SSL* ssl, ReceivedPost& post) {
   std::string data;
   char buf[4096];
   size_t header_end = std::string::npos;
   size_t length = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) continue;
-    ssize_t n = read(fd, buf, sizeof buf);
+    ssize_t n;
+    if (ssl != nullptr) {
+      n = SSL_read(ssl, buf, sizeof buf);
+    } else {
+      pollfd p{fd, POLLIN, 0};
+      if (poll(&p, 1, 200) <= 0) continue;
+      n = read(fd, buf, sizeof buf);
+    }
     if (n <= 0) return false;
     data.append(buf, static_cast<size_t>(n));
     if (header_end == std::string::npos) {
@@ -33,6 +41,10 @@ bool read_request(int fd, ReceivedPost& post) {
       for (auto& c : headers) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       if (auto at = headers.find("content-length:"); at != std::string::npos) {
         length = std::strtoul(headers.c_str() + at + 15, nullptr, 10);
+      }
+      if (auto at = headers.find("\r\nauthorization:"); at != std::string::npos) {
+        size_t from = data.find_first_not_of(' ', at + 16);
+        post.authorization = data.substr(from, data.find("\r\n", from) - from);
       }
       size_t sp1 = data.find(' ');
       size_t sp2 = data.find(' ', sp1 + 1);
@@ -48,7 +60,25 @@ bool read_request(int fd, ReceivedPost& post) {
 
 }  // namespace
 
-WebhookReceiver::WebhookReceiver() {
+WebhookReceiver::WebhookReceiver(const ReceiverTls* tls) {
+  if (tls != nullptr) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+    BIO* cert = BIO_new_mem_buf(tls->cert_pem.data(), static_cast<int>(tls->cert_pem.size()));
+    BIO* key = BIO_new_mem_buf(tls->key_pem.data(), static_cast<int>(tls->key_pem.size()));
+    X509* x509 = PEM_read_bio_X509(cert, nullptr, nullptr, nullptr);
+    EVP_PKEY* pkey = PEM_read_bio_PrivateKey(key, nullptr, nullptr, nullptr);
+    const bool ok = x509 != nullptr && pkey != nullptr && SSL_CTX_use_certificate(ctx, x509) == 1 &&
+                    SSL_CTX_use_PrivateKey(ctx, pkey) == 1;
+    X509_free(x509);
+    EVP_PKEY_free(pkey);
+    BIO_free(cert);
+    BIO_free(key);
+    if (!ok) {
+      SSL_CTX_free(ctx);
+      return;  // port() stays -1: the test fails saying there is no receiver
+    }
+    tls_context_ = ctx;
+  }
   // Below the ephemeral range (32768 up), so that while the receiver is down no outgoing
   // connection of another process takes its port.
   std::random_device seed;
@@ -60,6 +90,7 @@ WebhookReceiver::WebhookReceiver() {
 
 WebhookReceiver::~WebhookReceiver() {
   down();
+  SSL_CTX_free(static_cast<SSL_CTX*>(tls_context_));
 }
 
 bool WebhookReceiver::listen_on(int port) {
@@ -90,17 +121,42 @@ void WebhookReceiver::serve(int listener) {
     if (poll(&p, 1, 100) <= 0) continue;
     int fd = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
-    ReceivedPost post;
-    if (read_request(fd, post)) {
-      const std::string answer =
-          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
-      (void)!write(fd, answer.data(), answer.size());
-      std::lock_guard lock(mu_);
-      posts_.push_back(std::move(post));
-      cv_.notify_all();
+    SSL* ssl = nullptr;
+    if (tls_context_ != nullptr) {
+      timeval five{5, 0};
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
+      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five);
+      ssl = SSL_new(static_cast<SSL_CTX*>(tls_context_));
+      SSL_set_fd(ssl, fd);
+      if (SSL_accept(ssl) != 1) {
+        ++failed_handshakes_;
+        SSL_free(ssl);
+        close(fd);
+        continue;
+      }
+    }
+    answer(fd, ssl);
+    if (ssl != nullptr) {
+      SSL_shutdown(ssl);
+      SSL_free(ssl);
     }
     close(fd);
   }
+}
+
+void WebhookReceiver::answer(int fd, void* ssl_handle) {
+  SSL* ssl = static_cast<SSL*>(ssl_handle);
+  ReceivedPost post;
+  if (!read_request(fd, ssl, post)) return;
+  const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+  if (ssl != nullptr) {
+    SSL_write(ssl, answer.data(), static_cast<int>(answer.size()));
+  } else {
+    (void)!write(fd, answer.data(), answer.size());
+  }
+  std::lock_guard lock(mu_);
+  posts_.push_back(std::move(post));
+  cv_.notify_all();
 }
 
 void WebhookReceiver::down() {

@@ -6,6 +6,7 @@ add_executable(kube_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/error_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/names_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/base64_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/proxy_env_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/events_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/rate_limiter_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/connection_warmer_test.cc

@@ -42,5 +42,39 @@ TEST(WebhookUrl, UrlProblems) {
   EXPECT_EQ(url_problem("hooks.slack.com/x"), "does not start with https:// or http://");
 }
 
+TEST(WebhookTarget, SplitsOriginAndTarget) {
+  auto t = webhook_target("https://hooks.slack.com/services/T0/B0/X?a=1#frag");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->origin, "https://hooks.slack.com");
+  EXPECT_EQ(t->target, "/services/T0/B0/X?a=1");
+  EXPECT_EQ(t->authorization, "");
+}
+
+TEST(WebhookTarget, KeepsThePortAndAddsARootPath) {
+  auto t = webhook_target("http://127.0.0.1:8080");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->origin, "http://127.0.0.1:8080");
+  EXPECT_EQ(t->target, "/");
+  auto q = webhook_target("http://[::1]:8080?ping");
+  ASSERT_TRUE(q.has_value());
+  EXPECT_EQ(q->origin, "http://[::1]:8080");
+  EXPECT_EQ(q->target, "/?ping");
+}
+
+TEST(WebhookTarget, CredentialsInTheUrlBecomeBasicAuthorization) {
+  // "user:p@ss:word", the way a URL must spell it.
+  auto t = webhook_target("https://user:p%40ss:word@hooks.example/in");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->origin, "https://hooks.example");
+  EXPECT_EQ(t->target, "/in");
+  EXPECT_EQ(t->authorization, "Basic dXNlcjpwQHNzOndvcmQ=");
+}
+
+TEST(WebhookTarget, RefusesWhatUrlProblemRefuses) {
+  EXPECT_FALSE(webhook_target("ftp://x/y").has_value());
+  EXPECT_FALSE(webhook_target("https:///path").has_value());
+  EXPECT_FALSE(webhook_target("https://user@/path").has_value());
+}
+
 }  // namespace
 }  // namespace cellar::notify
