@@ -37,6 +37,8 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
   std::optional<api::Backup> cached = caches_.backups.get(key);
   if (!cached) {
     own_writes_.forget(key);
+    std::lock_guard lock(prerequisites_mu_);
+    prerequisites_found_.erase(key);
     return kDone;  // gone: its Jobs go with it (ownerReferences)
   }
   const api::Backup& backup = *cached;
@@ -89,14 +91,17 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
   // before it: in front of it, those reads would double the time from an applied Backup to its
   // Job. Creating first is harmless, since a pod whose Secret or claim is missing cannot start;
   // when one is missing, the Job goes again before the Backup fails saying what to fix. Until
-  // status names the Job, every pass asks, so a check that failed once is not skipped for good.
+  // status names the Job, every pass asks that has not seen them all present, so a check that
+  // failed once is not skipped for good.
   std::future<kube::Result<std::string>> blocker;
+  const bool seen = prerequisites_seen(backup);  // also forgets what status has overtaken
   if (backup.status.job_name.empty() && !api::is_terminal(backup.status.phase) &&
-      !backup.spec.cancel && backup.spec_errors.empty()) {
+      !backup.spec.cancel && backup.spec_errors.empty() && !seen) {
     blocker = std::async(std::launch::async, [this, &backup] { return find_blocker(backup); });
   }
 
   Decision d = decide(o);
+  bool prerequisites_clear = false;
   std::optional<kube::Result<bool>> created;
   if (d.job == JobAction::kCreate) {
     created = create_job(client_, backup.meta.ns, make_dump_job(backup, options_));
@@ -104,7 +109,8 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
   if (blocker.valid()) {
     auto found = blocker.get();
     if (!found.ok()) return found.error();
-    if (!found->empty()) {
+    prerequisites_clear = found->empty();
+    if (!prerequisites_clear) {
       const bool ours =
           (created && created->ok() && **created) || (*job && owned_by((*job)->meta, backup));
       if (ours) {
@@ -137,6 +143,10 @@ kube::Result<BackupReconciler::Requeue> BackupReconciler::reconcile(const std::s
       break;
     case JobAction::kNone:
       break;
+  }
+  if (prerequisites_clear && (o.job != nullptr || (created && created->ok()))) {
+    std::lock_guard lock(prerequisites_mu_);
+    prerequisites_found_[key] = backup.meta.uid;
   }
   if (d.status != backup.status) {
     if (auto s = write_status(backup, d.status); !s.ok()) return s.error();
@@ -265,6 +275,18 @@ kube::Result<std::optional<JobView>> BackupReconciler::find_job(const api::Backu
 std::optional<PodView> BackupReconciler::newest_pod(const std::string& ns,
                                                     const std::string& job_name) const {
   return backup::newest_pod(caches_.pods, ns, job_name);
+}
+
+bool BackupReconciler::prerequisites_seen(const api::Backup& backup) {
+  std::lock_guard lock(prerequisites_mu_);
+  auto it = prerequisites_found_.find(backup.meta.key());
+  if (it == prerequisites_found_.end()) return false;
+  if (it->second == backup.meta.uid && backup.status.job_name.empty() &&
+      !api::is_terminal(backup.status.phase)) {
+    return true;
+  }
+  prerequisites_found_.erase(it);  // status names the Job now, or it ended, or a namesake came
+  return false;
 }
 
 kube::Result<std::string> BackupReconciler::find_blocker(const api::Backup& backup) {

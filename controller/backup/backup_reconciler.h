@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "controller/api/backup.h"
 #include "controller/backup/job_lookup.h"
@@ -63,6 +65,9 @@ class BackupReconciler {
   kube::Result<std::optional<JobView>> find_job(const api::Backup& backup, const std::string& name,
                                                 bool expect_it);
   std::optional<PodView> newest_pod(const std::string& ns, const std::string& job_name) const;
+  // True when an earlier pass found this Backup's Secrets and claim present and status does not
+  // name its Job yet; forgets it otherwise.
+  bool prerequisites_seen(const api::Backup& backup);
   // Why the Job cannot be made yet (Secret, key or PVC missing), or empty.
   kube::Result<std::string> find_blocker(const api::Backup& backup);
   kube::Status write_status(const api::Backup& backup, const api::BackupStatus& status);
@@ -74,6 +79,11 @@ class BackupReconciler {
   Caches caches_;
   JobOptions options_;
   kube::OwnWrites own_writes_;  // status and finalizer writes not yet back through the watch
+  // Backups (key -> uid) whose Secrets and claim a pass found present: until status names the Job,
+  // the passes its Job's and Pod's first events bring need not ask the API server again.
+  // Forgotten once status names the Job or the Backup is gone.
+  std::mutex prerequisites_mu_;
+  std::unordered_map<std::string, std::string> prerequisites_found_;
   FinishedObserver on_finished_;
 };
 

@@ -68,7 +68,8 @@ json EventRecorder::make_event(const ObjectReference& object, const std::string&
 }
 
 void EventRecorder::record(const ObjectReference& object, const std::string& type,
-                           const std::string& reason, const std::string& message) {
+                           const std::string& reason, const std::string& message,
+                           std::chrono::milliseconds hold) {
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   json event = make_event(object, type, reason, message, date::format("%Y-%m-%dT%H:%M:%SZ", now));
   event["metadata"]["name"] = event_name(object.name);
@@ -79,7 +80,7 @@ void EventRecorder::record(const ObjectReference& object, const std::string& typ
                    object.ns, object.name, queue_.size());
       return;
     }
-    queue_.push_back(std::move(event));
+    queue_.push_back({std::chrono::steady_clock::now() + hold, std::move(event)});
   }
   changed_.notify_all();
 }
@@ -100,7 +101,12 @@ void EventRecorder::write_queued() {
       changed_.notify_all();
       return;
     }
-    json event = std::move(queue_.front());
+    // In order: one held keeps those behind it waiting too. Stopping writes without waiting.
+    if (!stopping_ && std::chrono::steady_clock::now() < queue_.front().due) {
+      changed_.wait_until(lock, queue_.front().due, [this] { return stopping_; });
+      continue;
+    }
+    json event = std::move(queue_.front().event);
     queue_.pop_front();
     writing_ = true;
     lock.unlock();

@@ -3,8 +3,13 @@
 // thread of the recorder's own writes it, so a reconciler spends no round trip (and no rate-limit
 // token of its own client) on what is only a report. An Event that cannot be written is logged
 // and dropped, since reconciling must not depend on it; so is one that finds the queue full.
+//
+// An Event may be held a moment before it is written (record's `hold`): one that reports work
+// going on right after it (a schedule's "Created Backup", followed by that Backup's Job) would
+// otherwise take its turn at the API server ahead of that work.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -32,15 +37,18 @@ class EventRecorder {
   // `client` must outlive the recorder.
   EventRecorder(Client& client, std::string component, std::string instance,
                 size_t queue_capacity = kDefaultQueueCapacity);
-  // Writes what is still queued for up to two seconds, then drops the rest.
+  // Writes what is still queued (held or not) for up to two seconds, then drops the rest.
   ~EventRecorder();
   EventRecorder(const EventRecorder&) = delete;
   EventRecorder& operator=(const EventRecorder&) = delete;
 
   // `type` is "Normal" or "Warning"; `reason` is CamelCase; `message` is capped at 1024 bytes.
   // The Event's time is the call's.
+  // The Event's time is the call's; it is written `hold` later at the soonest, and never before
+  // an Event recorded earlier.
   void record(const ObjectReference& object, const std::string& type, const std::string& reason,
-              const std::string& message);
+              const std::string& message,
+              std::chrono::milliseconds hold = std::chrono::milliseconds(0));
 
   // Returns once every Event recorded before the call has been written or dropped.
   void flush();
@@ -59,7 +67,11 @@ class EventRecorder {
 
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<json> queue_;
+  struct Queued {
+    std::chrono::steady_clock::time_point due;  // not written before
+    json event;
+  };
+  std::deque<Queued> queue_;
   bool writing_ = false;  // an Event taken off the queue is being written
   bool stopping_ = false;
   std::chrono::steady_clock::time_point stop_deadline_;

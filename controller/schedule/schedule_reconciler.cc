@@ -54,6 +54,7 @@ kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const st
   if (cache_behind_own_status_write(key, schedule.meta.resource_version)) {
     return Requeue{};  // the write's own watch event brings the schedule back
   }
+  if (auto wait = bookkeeping_wait(key)) return Requeue(*wait);
 
   const auto now = std::chrono::system_clock::now();
   std::vector<OwnedBackup> owned = owned_backups(schedule);
@@ -72,16 +73,24 @@ kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const st
       made_all = false;
       continue;
     }
-    if (created) record(schedule, created_event(origin));
+    // Held as the status write is (kBookkeepingDelay): the Backup's Job goes first.
+    if (created) record(schedule, created_event(origin), kBookkeepingDelay);
   }
   if (made_all) {
-    // The Backups first, the rest in a pass of its own at the queue's end: when many schedules
-    // are due the same minute, every one's Backup is made before any of their status writes, so
-    // the last is made seconds sooner. The pass that comes back sees the Backups made (by name,
-    // through the expectations, before the cache has them), plans the same status, cancels and
-    // Events (tested in schedule_plan_test), and writes them; should the process end between the
-    // two, the next start finds the Backups and adopts them just the same.
-    return Requeue(std::chrono::milliseconds(0));
+    // The Backups first, the rest in a pass of its own a moment later (kBookkeepingDelay), behind
+    // whatever is queued by then: when many schedules are due the same minute, every one's Backup
+    // is made before any of their status writes, so the last is made seconds sooner; and a lone
+    // schedule's status write does not reach the API server beside its Backup's Job (the passes
+    // the new Backups' watch events bring sooner wait as well: bookkeeping_wait). The pass
+    // that comes back sees the Backups made (by name, through the expectations, before the cache
+    // has them), plans the same status, cancels and Events (tested in schedule_plan_test), and
+    // writes them; should the process end between the two, the next start finds the Backups and
+    // adopts them just the same.
+    {
+      std::lock_guard lock(mu_);
+      expectations_[key].bookkeeping_after = std::chrono::steady_clock::now() + kBookkeepingDelay;
+    }
+    return Requeue(kBookkeepingDelay);
   }
   // The new run first, then the cancel of the one it replaces: the due time is met to the
   // millisecond, and the cancel is not urgent.
@@ -137,6 +146,16 @@ bool ScheduleReconciler::cache_behind_own_status_write(const std::string& key,
     return false;
   }
   return true;
+}
+
+std::optional<std::chrono::milliseconds> ScheduleReconciler::bookkeeping_wait(
+    const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto it = expectations_.find(key);
+  if (it == expectations_.end()) return std::nullopt;
+  const auto left = it->second.bookkeeping_after - std::chrono::steady_clock::now();
+  if (left <= std::chrono::steady_clock::duration::zero()) return std::nullopt;
+  return std::chrono::ceil<std::chrono::milliseconds>(left);
 }
 
 std::vector<OwnedBackup> ScheduleReconciler::owned_backups(const api::BackupSchedule& schedule) {
@@ -208,10 +227,11 @@ kube::Status ScheduleReconciler::write_status(const api::BackupSchedule& schedul
   return kube::ok_status();
 }
 
-void ScheduleReconciler::record(const api::BackupSchedule& schedule, const kube::Event& event) {
+void ScheduleReconciler::record(const api::BackupSchedule& schedule, const kube::Event& event,
+                                std::chrono::milliseconds hold) {
   events_.record(
       {api::kApiVersion, "BackupSchedule", schedule.meta.ns, schedule.meta.name, schedule.meta.uid},
-      event.type, event.reason, event.message);
+      event.type, event.reason, event.message, hold);
 }
 
 }  // namespace cellar::schedule

@@ -33,6 +33,11 @@ std::string schedule_label_key(const std::string& ns, const std::string& name);
 
 kube::Resource backup_schedules_resource();
 
+// How long after a pass that made Backups its status write and Events follow: long enough for
+// those Backups' Jobs to be made first (a few milliseconds, tens on a busy server), short for a
+// person reading `kubectl get backupschedules`.
+inline constexpr std::chrono::milliseconds kBookkeepingDelay{100};
+
 class ScheduleReconciler {
  public:
   struct Caches {
@@ -72,15 +77,22 @@ class ScheduleReconciler {
   struct Expectations {
     std::string status_resource_version;  // of our last status write
     std::unordered_map<std::string, std::chrono::steady_clock::time_point> created;  // name -> when
+    // Set by a pass that made Backups: passes before then (the new Backups' own watch events
+    // bring them at once) leave the status and Events for later.
+    std::chrono::steady_clock::time_point bookkeeping_after{};
   };
 
   bool cache_behind_own_status_write(const std::string& key, const std::string& cached_rv);
+  // How long until the schedule's bookkeeping may be done, when a pass that made Backups asked
+  // for that wait and it has not passed; nullopt otherwise.
+  std::optional<std::chrono::milliseconds> bookkeeping_wait(const std::string& key);
   std::vector<OwnedBackup> owned_backups(const api::BackupSchedule& schedule);
   kube::Status create_backup(const api::BackupSchedule& schedule, const BackupOrigin& origin,
                              bool& created);
   kube::Status write_status(const api::BackupSchedule& schedule,
                             const api::BackupScheduleStatus& status);
-  void record(const api::BackupSchedule& schedule, const kube::Event& event);
+  void record(const api::BackupSchedule& schedule, const kube::Event& event,
+              std::chrono::milliseconds hold = std::chrono::milliseconds(0));
 
   kube::Client& client_;
   kube::EventRecorder& events_;

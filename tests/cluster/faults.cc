@@ -107,7 +107,10 @@ void RequestStats::record(const std::string& method, const std::string& user_age
   std::lock_guard<std::mutex> lock(mu_);
   ++requests_;
   ++requests_by_user_agent_[user_agent];
-  if (!is_write(method)) return;
+  if (!is_write(method)) {
+    if (!resource.empty()) ++reads_by_user_agent_[user_agent][resource][verb];
+    return;
+  }
   ++writes_;
   ++writes_by_user_agent_[user_agent];
   if (!resource.empty()) ++writes_by_resource_[resource][verb];
@@ -117,11 +120,16 @@ nlohmann::json RequestStats::snapshot(size_t open_watches) const {
   std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json by_resource = nlohmann::json::object();
   for (const auto& [resource, verbs] : writes_by_resource_) by_resource[resource] = verbs;
+  nlohmann::json reads = nlohmann::json::object();
+  for (const auto& [agent, resources] : reads_by_user_agent_) {
+    for (const auto& [resource, verbs] : resources) reads[agent][resource] = verbs;
+  }
   return {{"requests", requests_},
           {"writes", writes_},
           {"requestsByUserAgent", requests_by_user_agent_},
           {"writesByUserAgent", writes_by_user_agent_},
           {"writesByResource", by_resource},
+          {"readsByUserAgent", reads},
           {"watches", open_watches}};
 }
 
@@ -132,6 +140,7 @@ void RequestStats::reset() {
   requests_by_user_agent_.clear();
   writes_by_user_agent_.clear();
   writes_by_resource_.clear();
+  reads_by_user_agent_.clear();
   write_log_.clear();
 }
 

@@ -58,7 +58,8 @@ class RequestStats {
   void record(const std::string& method, const std::string& user_agent, const std::string& resource,
               const std::string& verb);
 
-  // {"requests", "writes", "writesByUserAgent", "writesByResource", "watches"}.
+  // {"requests", "writes", "requestsByUserAgent", "writesByUserAgent", "writesByResource",
+  //  "readsByUserAgent": {agent: {resource: {verb: n}}}, "watches"}.
   nlohmann::json snapshot(size_t open_watches) const;
   void reset();
 
@@ -76,6 +77,7 @@ class RequestStats {
   std::map<std::string, long> requests_by_user_agent_;
   std::map<std::string, long> writes_by_user_agent_;
   std::map<std::string, std::map<std::string, long>> writes_by_resource_;
+  std::map<std::string, std::map<std::string, std::map<std::string, long>>> reads_by_user_agent_;
   std::deque<nlohmann::json> write_log_;
 };
 

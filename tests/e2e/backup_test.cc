@@ -183,6 +183,22 @@ TEST_F(BackupE2E, OneSuccessfulBackupTakesFewWrites) {
   EXPECT_LE(writes, 4);  // its Job, InProgress, Completed, one Event (DESIGN)
 }
 
+TEST_F(BackupE2E, OneBackupReadsItsSecretAndClaimOnce) {
+  apply_secret_and_claim("s3cret-app-pw");
+  reset_stats();
+  apply_backup("checked");
+  ASSERT_TRUE(wait_for_phase("checked", "Completed"));
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // anything late is counted too
+  auto stats = cluster_->get_hook("stats");
+  ASSERT_TRUE(stats.ok()) << stats.error().to_string();
+  const nlohmann::json reads =
+      (*stats)["readsByUserAgent"].value("cellar-controller", nlohmann::json::object());
+  // Asked beside the Job's creation; the passes the Job's and Pod's first events bring before
+  // status names the Job do not ask again.
+  EXPECT_EQ(reads.value("/secrets/get"_json_pointer, 0), 1) << reads.dump();
+  EXPECT_EQ(reads.value("/persistentvolumeclaims/get"_json_pointer, 0), 1) << reads.dump();
+}
+
 TEST_F(BackupE2E, IdleControllerWithManyCompletedBackupsWritesNothing) {
   kill_controller(SIGTERM);
   apply_secret_and_claim("s3cret-app-pw");

@@ -77,5 +77,29 @@ TEST_F(EventsTest, AFullQueueDropsTheEventRatherThanWaiting) {
   EXPECT_TRUE(transport_->requests.empty());
 }
 
+TEST_F(EventsTest, AHeldEventIsWrittenOnlyAfterItsHoldAndBeforeTheNextEvent) {
+  transport_->answer(201);
+  transport_->answer(201);
+  const auto hold = std::chrono::milliseconds(300);
+  const auto recorded = std::chrono::steady_clock::now();
+  recorder_.record(backup_, "Normal", "Created", "first", hold);
+  recorder_.record(backup_, "Normal", "Completed", "second");
+  recorder_.flush();
+  EXPECT_GE(std::chrono::steady_clock::now() - recorded, hold);
+  ASSERT_EQ(transport_->requests.size(), 2u);
+  EXPECT_EQ(json::parse(transport_->requests[0].body)["message"], "first");
+  EXPECT_EQ(json::parse(transport_->requests[1].body)["message"], "second");
+}
+
+TEST_F(EventsTest, StoppingWritesHeldEventsWithoutWaitingForThem) {
+  transport_->answer(201);
+  {
+    EventRecorder stopping(client_, "cellar-controller", "pod-1");
+    stopping.record(backup_, "Normal", "Created", "Created Backup nightly-202611290200",
+                    std::chrono::hours(1));
+  }
+  EXPECT_EQ(transport_->requests.size(), 1u);
+}
+
 }  // namespace
 }  // namespace cellar::kube
