@@ -132,20 +132,34 @@ void BenchEnv::stop_controller() {
   controller_.reset();
 }
 
-std::pair<long, long> BenchEnv::controller_memory() const {
-  long rss = 0;
-  long hwm = 0;
+BenchEnv::Memory BenchEnv::controller_memory() const {
+  Memory m;
   std::ifstream in("/proc/" + std::to_string(controller_pid()) + "/status");
   for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("VmRSS:")) rss = std::atol(line.c_str() + 6);
-    if (line.starts_with("VmHWM:")) hwm = std::atol(line.c_str() + 6);
+    if (line.starts_with("VmRSS:")) m.rss = std::atol(line.c_str() + 6);
+    if (line.starts_with("VmHWM:")) m.peak = std::atol(line.c_str() + 6);
+    if (line.starts_with("RssAnon:")) m.anon = std::atol(line.c_str() + 8);
+    if (line.starts_with("RssFile:")) m.file = std::atol(line.c_str() + 8);
   }
-  return {rss, hwm};
+  return m;
 }
 
 json BenchEnv::stats() {
   auto r = client_->request("GET", "/cellar-test/v1/stats");
   return r.ok() ? *r : json();
+}
+
+std::vector<long long> BenchEnv::created_at(const std::string& collection) {
+  std::vector<long long> out;
+  auto r = client_->request("GET", "/cellar-test/v1/writes");
+  if (!r.ok()) return out;
+  for (const json& w : r->value("writes", json::array())) {
+    if (w.value("method", "") == "POST" && w.value("code", 0) == 201 &&
+        w.value("path", "").ends_with(collection)) {
+      out.push_back(w.value("micros", 0LL));
+    }
+  }
+  return out;
 }
 
 void BenchEnv::reset_stats() {

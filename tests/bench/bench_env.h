@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "controller/kube/client.h"
 #include "controller/kube/config.h"
@@ -53,12 +54,22 @@ class BenchEnv {
   std::optional<std::chrono::milliseconds> start_controller();
   void stop_controller();
   pid_t controller_pid() const { return controller_ ? controller_->pid() : -1; }
-  // VmRSS and VmHWM of the controller, in KiB.
-  std::pair<long, long> controller_memory() const;
+  // The controller's resident memory, in KiB (/proc/PID/status).
+  struct Memory {
+    long rss = 0;   // VmRSS
+    long peak = 0;  // VmHWM
+    long anon = 0;  // RssAnon: heap, stacks
+    long file = 0;  // RssFile: the executable and shared libraries' pages
+  };
+  Memory controller_memory() const;
 
   // The test cluster's counters (GET /cellar-test/v1/stats); null when it has none.
   nlohmann::json stats();
   void reset_stats();
+  // When the test cluster received each POST to a path ending in `collection` ("/backups",
+  // "/jobs") that it answered 201, in microseconds of its clock, oldest first; since the last
+  // reset_stats(). Empty where the server keeps no such log.
+  std::vector<long long> created_at(const std::string& collection);
   // Every API request waits `ms` first (the test cluster's latencyMs fault).
   bool set_latency(int ms);
 

@@ -140,13 +140,16 @@ void run_scale(BenchEnv& env) {
   auto synced = env.start_controller();
   if (!synced) return;
   std::this_thread::sleep_for(std::chrono::seconds(5));
-  const auto [rss, hwm] = env.controller_memory();
+  const BenchEnv::Memory memory = env.controller_memory();
   std::printf(
       "  caches synced after start:     %.2f s (a plain client fetches the same %zu "
       "objects in %.2f s: %.1fx)\n",
       synced->count() / 1000.0, items, fetch, synced->count() / 1000.0 / fetch);
-  std::printf("  controller memory:             RSS %.1f MiB, peak %.1f MiB\n", rss / 1024.0,
-              hwm / 1024.0);
+  std::printf(
+      "  controller memory:             RSS %.1f MiB (%.1f MB), peak %.1f MiB; of the RSS %.1f MiB "
+      "heap and stacks, %.1f MiB the program's and libraries' pages\n",
+      memory.rss / 1024.0, memory.rss * 1024 / 1e6, memory.peak / 1024.0, memory.anon / 1024.0,
+      memory.file / 1024.0);
   env.reset_stats();
   std::this_thread::sleep_for(std::chrono::seconds(10));
   const json stats = env.stats();

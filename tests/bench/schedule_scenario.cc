@@ -60,6 +60,7 @@ void run_schedule(BenchEnv& env) {
                   }
                   return marks;
                 });
+  env.reset_stats();  // the server's write log from here on
   auto created = env.client().create(kSchedules, f.ns, env.schedule(name, "* * * * *"));
   if (!created.ok()) {
     std::cerr << "create schedule: " << created.error().to_string() << "\n";
@@ -89,6 +90,10 @@ void run_schedule(BenchEnv& env) {
               percentile(late, 50), percentile(late, 100));
   std::printf("  its Job after the Backup:      p50 %7.1f ms   max %7.1f ms\n",
               percentile(job_after, 50), percentile(job_after, 100));
+  if (auto gaps = paired_gaps(env.created_at("/backups"), env.created_at("/jobs")); !gaps.empty()) {
+    std::printf("  (the server's clock: Job POST p50 %.1f ms after the Backup's POST)\n",
+                percentile(gaps, 50));
+  }
   // A few samples: each one, in the order they came.
   std::printf("  each (Backup late / Job after):");
   for (size_t i = 0; i < late.size() && i < job_after.size(); ++i) {
