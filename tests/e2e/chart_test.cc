@@ -78,6 +78,19 @@ TEST(ChartTest, RendersTheOptionalPartsWhenAskedFor) {
   EXPECT_THAT(args, Not(Contains("--leader-elect")));
 }
 
+TEST(ChartTest, RendersTheControllersEnvironment) {
+  const json container_of_default =
+      find_object(yaml_documents(helm_template().out),
+                  "Deployment")["spec"]["template"]["spec"]["containers"][0];
+  EXPECT_FALSE(container_of_default.contains("env")) << container_of_default.dump();
+  CommandResult rendered = helm_template(
+      {"--set", "env[0].name=HTTPS_PROXY", "--set", "env[0].value=http://proxy.corp:3128"});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.describe();
+  const json deployment = find_object(yaml_documents(rendered.out), "Deployment");
+  EXPECT_EQ(deployment["spec"]["template"]["spec"]["containers"][0]["env"],
+            json::parse(R"([{"name": "HTTPS_PROXY", "value": "http://proxy.corp:3128"}])"));
+}
+
 TEST(ChartTest, ARefusedValueSaysWhy) {
   CommandResult rendered = helm_template(
       {"--set", "serviceMonitor.enabled=true", "--set", "metrics.service.enabled=false"});
