@@ -61,10 +61,8 @@ void skip_default_trust_store() {
 X509_STORE* system_trust_store() {
   static X509_STORE* const store = [] {
     X509_STORE* s = X509_STORE_new();
-    std::string file = saved_cert_file().value_or("");
-    if (!saved_cert_file()) {
-      if (const char* f = std::getenv(X509_get_default_cert_file_env())) file = f;
-    }
+    const char* env_file = std::getenv(X509_get_default_cert_file_env());
+    std::string file = saved_cert_file().value_or(env_file != nullptr ? env_file : "");
     if (file.empty()) file = X509_get_default_cert_file();
     const char* dir = std::getenv(X509_get_default_cert_dir_env());
     // Either may be missing (images carry a bundle, a hashed folder, or both): each on its own.

@@ -43,7 +43,6 @@ class EventRecorder {
   EventRecorder& operator=(const EventRecorder&) = delete;
 
   // `type` is "Normal" or "Warning"; `reason` is CamelCase; `message` is capped at 1024 bytes.
-  // The Event's time is the call's.
   // The Event's time is the call's; it is written `hold` later at the soonest, and never before
   // an Event recorded earlier.
   void record(const ObjectReference& object, const std::string& type, const std::string& reason,

@@ -10,8 +10,8 @@ namespace cellar::notify {
 
 struct PostOutcome {
   bool delivered = false;  // the receiver answered 2xx
-  std::string
-      problem;  // why not, without the URL: "HTTP 503", "POST webhook: no answer within 10000 ms"
+  // Why not, without the URL: "HTTP 503", "POST webhook: no answer within 10000 ms".
+  std::string problem;
 };
 
 // Blocks for at most `timeout`. Any thread; one call at a time per thread.
