@@ -373,6 +373,12 @@ int SandboxProcess::wait() {
   while (waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
   }
   std::lock_guard lock(mu_);
+  // bwrap gone means the sandbox is over, but not always that its processes are: a stop that came
+  // while bwrap was still building the sandbox kills bwrap before its child (the namespace's init,
+  // which ignores SIGTERM) has armed --die-with-parent, and that child goes on to run the command.
+  // The group outlives its leader, and the unreaped leader keeps the group id from being reused,
+  // so SIGKILL to the group now reaches exactly what is left of this sandbox.
+  killpg(pid_, SIGKILL);
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }

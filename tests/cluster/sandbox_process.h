@@ -78,6 +78,7 @@ class SandboxProcess {
   // The host pid of bwrap, which is also the process group id.
   pid_t pid() const { return pid_; }
   // Blocks until the sandbox has ended; its exit code (128 + signal number when killed). Once.
+  // Whatever of the sandbox outlived bwrap is killed then.
   int wait();
   // Sends `sig` to the whole process group, unless wait() has already reaped it (so a reused pid
   // is never hit). Any thread.
