@@ -68,7 +68,7 @@ ApiServer::ApiServer(Store& store, Registry& registry, ApiServerOptions options)
     : store_(store),
       registry_(registry),
       options_(std::move(options)),
-      watches_(store, options_.bookmark_interval),
+      watches_(store, options_.bookmark_interval, &faults_),
       rest_(store, registry, watches_) {}
 
 void ApiServer::attach(const std::string& address, std::function<void()> cut_streams) {

@@ -48,9 +48,9 @@ class ApiServer {
   Store& store_;
   Registry& registry_;
   ApiServerOptions options_;
+  Faults faults_;  // before the watches, which read the watch delay
   WatchHandler watches_;
   RestHandlers rest_;
-  Faults faults_;
   RequestStats stats_;
   std::string address_;
   std::function<void()> cut_streams_;

@@ -57,6 +57,7 @@ std::optional<Faults::Actions> Faults::configure(const nlohmann::json& body, std
   if (body.value("reset", false)) {
     fail_count_ = 0;
     latency_ = std::chrono::milliseconds{0};
+    watch_delay_ = std::chrono::milliseconds{0};
   }
   actions.close_watches = body.value("closeWatches", false);
   if (body.contains("latencyMs")) {
@@ -65,6 +66,13 @@ std::optional<Faults::Actions> Faults::configure(const nlohmann::json& body, std
       return std::nullopt;
     }
     latency_ = std::chrono::milliseconds{body["latencyMs"].get<long>()};
+  }
+  if (body.contains("watchDelayMs")) {
+    if (!body["watchDelayMs"].is_number_integer() || body["watchDelayMs"].get<long>() < 0) {
+      *error = "watchDelayMs is a non-negative integer";
+      return std::nullopt;
+    }
+    watch_delay_ = std::chrono::milliseconds{body["watchDelayMs"].get<long>()};
   }
   if (body.contains("failNext")) {
     const auto& fail = body["failNext"];
@@ -85,6 +93,11 @@ std::optional<Faults::Actions> Faults::configure(const nlohmann::json& body, std
 std::chrono::milliseconds Faults::latency() const {
   std::lock_guard<std::mutex> lock(mu_);
   return latency_;
+}
+
+std::chrono::milliseconds Faults::watch_delay() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return watch_delay_;
 }
 
 std::optional<ApiError> Faults::take(const std::string& method, const std::string& path) {

@@ -1,9 +1,9 @@
 // The test hooks' state (tests/cluster/README.md): injected faults and request counters.
 //
 // Faults: the next N API requests (optionally only those matching a path prefix and a method)
-// fail with a chosen code, and every API request may be delayed. Stats: how many API requests
-// arrived, and how many writes, by user agent and by resource and verb. Both are thread-safe; the
-// hooks themselves never count and never fail.
+// fail with a chosen code, every API request may be delayed, and so may every watch event. Stats:
+// how many API requests arrived, and how many writes, by user agent and by resource and verb. Both
+// are thread-safe; the hooks themselves never count and never fail.
 #pragma once
 
 #include <chrono>
@@ -32,6 +32,8 @@ class Faults {
 
   // The delay every API request waits first; zero when off.
   std::chrono::milliseconds latency() const;
+  // How long after it happened each watch event goes out; zero when off.
+  std::chrono::milliseconds watch_delay() const;
 
   // The error this request must answer with, if an injected failure applies to it (using up one
   // of the failures).
@@ -47,6 +49,7 @@ class Faults {
   std::string fail_path_prefix_;
   std::string fail_method_;
   std::chrono::milliseconds latency_{0};
+  std::chrono::milliseconds watch_delay_{0};
 };
 
 // Counters for GET /cellar-test/v1/stats.

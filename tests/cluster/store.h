@@ -47,6 +47,7 @@ struct StoredEvent {
   json object;       // the object as of this event (for DELETED: its last state)
   uint64_t resource_version = 0;
   std::string key;  // "<group>/<plural>/<namespace>/<name>"; namespace empty for cluster scope
+  std::chrono::steady_clock::time_point at{};  // when it happened (watch-window events)
 };
 
 // Which part of an object an update may change.

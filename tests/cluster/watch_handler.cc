@@ -1,6 +1,7 @@
 #include "tests/cluster/watch_handler.h"
 
 #include <algorithm>
+#include <thread>
 #include <unordered_set>
 
 namespace cellar::testcluster {
@@ -91,8 +92,9 @@ class EventWriter {
 
 }  // namespace
 
-WatchHandler::WatchHandler(Store& store, std::chrono::milliseconds bookmark_interval)
-    : store_(store), bookmark_interval_(bookmark_interval) {}
+WatchHandler::WatchHandler(Store& store, std::chrono::milliseconds bookmark_interval,
+                           const Faults* faults)
+    : store_(store), bookmark_interval_(bookmark_interval), faults_(faults) {}
 
 std::shared_ptr<WatchHandler::Open> WatchHandler::enroll() {
   auto open = std::make_shared<Open>();
@@ -185,6 +187,15 @@ void WatchHandler::serve(const WatchRequest& request, Responder& responder) {
     auto wake = std::min(end, request.allow_bookmarks ? next_bookmark : Clock::now() + idle_check);
     auto event = subscription->next(wake);
     if (event) {
+      // kube-apiserver's watchers see a write after etcd's watch and the watch cache have passed
+      // it on, often well after the writer had its answer; the fault makes that lag long.
+      if (const auto delay = faults_ ? faults_->watch_delay() : Clock::duration::zero();
+          delay > Clock::duration::zero() && event->at != Clock::time_point{}) {
+        while (!open->cut.load() && !responder.closed() && Clock::now() < event->at + delay) {
+          std::this_thread::sleep_for(std::min<Clock::duration>(event->at + delay - Clock::now(),
+                                                                std::chrono::milliseconds(100)));
+        }
+      }
       if (!writer.forward(*event)) break;
       last_sent = event->resource_version;
       continue;

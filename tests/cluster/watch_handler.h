@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "tests/cluster/faults.h"
 #include "tests/cluster/http_server.h"
 #include "tests/cluster/resource_type.h"
 #include "tests/cluster/selector.h"
@@ -44,8 +45,10 @@ struct WatchRequest {
 class WatchHandler {
  public:
   // `store` must outlive the handler.
+  // `faults`, when given, may delay every event (its watch delay); it must outlive the handler.
   explicit WatchHandler(Store& store,
-                        std::chrono::milliseconds bookmark_interval = std::chrono::seconds{1});
+                        std::chrono::milliseconds bookmark_interval = std::chrono::seconds{1},
+                        const Faults* faults = nullptr);
   WatchHandler(const WatchHandler&) = delete;
   WatchHandler& operator=(const WatchHandler&) = delete;
 
@@ -69,6 +72,7 @@ class WatchHandler {
 
   Store& store_;
   const std::chrono::milliseconds bookmark_interval_;
+  const Faults* faults_;
   mutable std::mutex mu_;
   std::map<Open*, std::shared_ptr<Open>> open_;
 };

@@ -117,7 +117,7 @@ class WindowSubscription final : public Subscription {
         position_ = it->resource_version;
         if (!ns_.empty() && it->ns != ns_) continue;
         std::shared_ptr<const json> object = it->object;
-        StoredEvent out{it->type, json(), it->resource_version, it->key};
+        StoredEvent out{it->type, json(), it->resource_version, it->key, it->at};
         lock.unlock();
         out.object = *object;  // copied unlocked: stored documents never change
         return out;

@@ -322,6 +322,33 @@ TEST_F(ClientWatchE2ETest, CompactedVersionYieldsGone) {
   EXPECT_TRUE(is_gone(Error::from_response(410, e->object.dump())));
 }
 
+// The watchDelayMs fault: the write is answered at once, its watch event comes that much later
+// (as kube-apiserver's watchers lag its writers), and in order.
+TEST_F(ClientWatchE2ETest, WatchDelayHoldsEventsBackNotAnswers) {
+  WatchOptions options;
+  options.resource_version = list_version();
+  auto w = watch(options);
+  ASSERT_NE(w, nullptr);
+  fault({{"watchDelayMs", 1500}});
+  const auto written = std::chrono::steady_clock::now();
+  create_config_map("late-1");
+  create_config_map("late-2");
+  EXPECT_LT(std::chrono::steady_clock::now() - written, std::chrono::milliseconds(1500));
+  for (const char* name : {"late-1", "late-2"}) {
+    auto e = next_change(*w);
+    ASSERT_TRUE(e.has_value());
+    EXPECT_EQ(e->object["metadata"]["name"], name);
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - written, std::chrono::milliseconds(1500));
+  fault({{"reset", true}});
+  const auto undelayed = std::chrono::steady_clock::now();
+  create_config_map("prompt");
+  auto e = next_change(*w);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->object["metadata"]["name"], "prompt");
+  EXPECT_LT(std::chrono::steady_clock::now() - undelayed, std::chrono::milliseconds(1500));
+}
+
 TEST_F(ClientWatchE2ETest, CutStreamEndsPromptly) {
   WatchOptions options;
   options.resource_version = list_version();
