@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "controller/backup/backup_reconciler.h"
@@ -53,12 +54,28 @@ class BackupController {
   // start().
   kube::Informer<api::Backup>& backups() { return backups_; }
 
+  // A Backup this process has just created (the API server's answer to the create): reconciled
+  // from that answer at once, rather than after its watch event, so a scheduled Backup's Job
+  // waits for no watch. Its ADDED event, when it comes with the same resourceVersion, enqueues
+  // nothing more (that state was reconciled already). Any thread.
+  void adopt_created(const nlohmann::json& backup);
+
  private:
   // Enqueues the Backup a Job (or a Pod's Job) belongs to.
   void enqueue_backup_of(const api::ObjectMeta& job);
   void enqueue_backup_of_pod(const PodView& pod);
 
+  // The Backup's ADDED event brings the state adopt_created() reconciled: true (and forgotten)
+  // when it is that one.
+  bool adopted(const api::Backup& backup);
+
   BackupControllerOptions options_;
+  std::mutex adopted_mu_;
+  struct Adopted {
+    std::string resource_version;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::unordered_map<std::string, Adopted> adopted_;
   kube::Informer<api::Backup> backups_;
   kube::Informer<JobView> jobs_;
   kube::Informer<PodView> pods_;

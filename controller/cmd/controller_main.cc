@@ -128,6 +128,8 @@ int main(int argc, char** argv) {
   cellar::schedule::ScheduleController schedules(client, events, backups.backups(),
                                                  schedule_options);
   schedules.observe_due([&warmer](auto at) { warmer.expect_burst_at(at); });
+  // A scheduled Backup is reconciled from the create's answer, not after its watch event.
+  schedules.observe_created([&backups](const nlohmann::json& b) { backups.adopt_created(b); });
   // Built before the Backup informer runs too: its initial list brings back the Backups a
   // previous process ended without telling their webhooks of.
   cellar::notify::Notifier notifier(client, events, schedules.schedules(), backups.backups());

@@ -13,6 +13,8 @@
 //   back-off.
 // - Handlers and indexes are registered before run(). stop() must not be called from a handler.
 // - Readers (get, list, keys, by_index) may be called from any thread at any time.
+// - An object the process created itself may be handed in from the create's answer
+//   (remember_created): get() returns it until the watch delivers it. Nothing else sees it.
 #pragma once
 
 #include <algorithm>
@@ -35,6 +37,7 @@
 
 #include "controller/kube/backoff.h"
 #include "controller/kube/client.h"
+#include "controller/kube/created_objects.h"
 #include "controller/kube/object_packer.h"
 
 namespace cellar::kube {
@@ -410,7 +413,22 @@ class Informer : private ListWatchSink {
     return loop_.wait_for_sync(timeout);
   }
 
-  std::optional<T> get(const std::string& key) const { return cache_.get(key); }
+  // get() also answers for an object remember_created() was given, until the watch delivers it.
+  std::optional<T> get(const std::string& key) const {
+    if (auto cached = cache_.get(key)) return cached;
+    return created_.get(key);
+  }
+  // An object this process has just created, from the API server's answer, for get() to return
+  // until the watch delivers it (CreatedObjects). Lists, indexes and handlers see only what the
+  // watch brings. False when the cache has it already or the transform leaves it out: then only
+  // the watch event tells of it, as usual.
+  bool remember_created(const json& object) {
+    auto value = transform_(object);
+    if (!value) return false;
+    return created_.remember(object_key(object), std::move(*value), [this](const std::string& key) {
+      return cache_.resource_version(key).has_value();
+    });
+  }
   std::vector<T> list() const { return cache_.list(); }
   std::vector<std::string> keys() const { return cache_.keys(); }
   std::vector<T> by_index(const std::string& name, const std::string& value) const {
@@ -440,11 +458,15 @@ class Informer : private ListWatchSink {
     }
   }
   void end_list() override {
-    for (auto& delta : cache_.replace(std::exchange(staged_, {}))) notify(delta);
+    auto deltas = cache_.replace(std::exchange(staged_, {}));
+    created_.clear();
+    for (auto& delta : deltas) notify(delta);
   }
   void event(const std::string& type, const json& object) override {
-    auto delta = cache_.apply(type, object_key(object), object_resource_version(object),
-                              transform_(object), &object);
+    const std::string key = object_key(object);
+    auto delta =
+        cache_.apply(type, key, object_resource_version(object), transform_(object), &object);
+    created_.forget(key);
     if (delta) notify(*delta);
   }
 
@@ -474,6 +496,7 @@ class Informer : private ListWatchSink {
 
   Transform transform_;
   ObjectCache<T> cache_;
+  CreatedObjects<T> created_;
   std::vector<typename ObjectCache<T>::Listed> staged_;
   std::vector<std::function<void(const T&)>> on_add_;
   std::vector<std::function<void(const T&, const T&)>> on_update_;

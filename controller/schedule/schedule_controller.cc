@@ -22,6 +22,10 @@ void ScheduleController::enqueue_schedule_of(const api::Backup& backup) {
   // The label may be a cut name: the schedule's index maps it back.
   for (const api::BackupSchedule& s :
        schedules_.by_index(kSchedulesByLabel, backup.meta.ns + "/" + it->second)) {
+    // A schedule that has just made Backups has its next pass queued already; one sooner, for
+    // its new Backup's own watch event, would only wait (and use a core while the Backup's Job
+    // is being made).
+    if (reconciler_.bookkeeping_pending(s.meta.key())) continue;
     queue_.add(s.meta.key());
   }
 }

@@ -50,6 +50,9 @@ class ScheduleController {
   void observe_due(ScheduleReconciler::DueObserver observe) {
     reconciler_.observe_due(std::move(observe));
   }
+  void observe_created(ScheduleReconciler::CreatedObserver observe) {
+    reconciler_.observe_created(std::move(observe));
+  }
   void read_notification_problems(ScheduleReconciler::NotificationProblems read) {
     reconciler_.read_notification_problems(std::move(read));
   }

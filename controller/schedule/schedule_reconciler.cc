@@ -61,10 +61,14 @@ kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const st
   SchedulePlan plan = plan_schedule({&schedule, owned, now});
 
   bool made_all = !plan.create.empty();
+  // Set before the creates, so that the new Backups' watch events, which may come before the
+  // creates' answers, bring no pass of their own (bookkeeping_pending).
+  if (made_all) set_bookkeeping_after(key, std::chrono::steady_clock::now() + kBookkeepingDelay);
   for (const BackupOrigin& origin : plan.create) {
     bool created = false;
     if (auto s = create_backup(schedule, origin, created); !s.ok()) {
       const kube::Error& error = s.error();
+      set_bookkeeping_after(key, {});  // nothing to wait for: a retry must not be held back
       if (!kube::is_permanent(error)) return error;
       if (kube::is_namespace_terminating(error)) return Requeue{};  // the schedule goes with it
       spdlog::error("{}: the API server refused Backup {}: {}", key, origin.name,
@@ -86,10 +90,7 @@ kube::Result<ScheduleReconciler::Requeue> ScheduleReconciler::reconcile(const st
     // has them), plans the same status, cancels and Events (tested in schedule_plan_test), and
     // writes them; should the process end between the two, the next start finds the Backups and
     // adopts them just the same.
-    {
-      std::lock_guard lock(mu_);
-      expectations_[key].bookkeeping_after = std::chrono::steady_clock::now() + kBookkeepingDelay;
-    }
+    set_bookkeeping_after(key, std::chrono::steady_clock::now() + kBookkeepingDelay);
     return Requeue(kBookkeepingDelay);
   }
   // The new run first, then the cancel of the one it replaces: the due time is met to the
@@ -158,6 +159,16 @@ std::optional<std::chrono::milliseconds> ScheduleReconciler::bookkeeping_wait(
   return std::chrono::ceil<std::chrono::milliseconds>(left);
 }
 
+void ScheduleReconciler::set_bookkeeping_after(const std::string& key,
+                                               std::chrono::steady_clock::time_point at) {
+  std::lock_guard lock(mu_);
+  expectations_[key].bookkeeping_after = at;
+}
+
+bool ScheduleReconciler::bookkeeping_pending(const std::string& key) {
+  return bookkeeping_wait(key).has_value();
+}
+
 std::vector<OwnedBackup> ScheduleReconciler::owned_backups(const api::BackupSchedule& schedule) {
   std::vector<OwnedBackup> owned;
   for (const api::Backup& b : caches_.backups.by_index(
@@ -201,6 +212,7 @@ kube::Status ScheduleReconciler::create_backup(const api::BackupSchedule& schedu
     created = false;
     return kube::ok_status();
   }
+  if (on_created_) on_created_(*made);
   spdlog::info("{}: created Backup {}", schedule.meta.key(), origin.name);
   created = true;
   std::lock_guard lock(mu_);

@@ -66,6 +66,17 @@ class ScheduleReconciler {
   using DueObserver = std::function<void(std::chrono::system_clock::time_point)>;
   void observe_due(DueObserver observe) { on_due_ = std::move(observe); }
 
+  // Given each Backup a pass creates, as the API server answered the create, before anything
+  // else is done with it (the Backup controller reconciles it from there). Set before the workers
+  // start.
+  using CreatedObserver = std::function<void(const nlohmann::json& backup)>;
+  void observe_created(CreatedObserver observe) { on_created_ = std::move(observe); }
+
+  // Whether the schedule "namespace/name" has just made Backups and its status write and Events
+  // wait a moment (kBookkeepingDelay): a pass is already queued for then, so the new Backups'
+  // watch events need not bring one sooner. Any thread.
+  bool bookkeeping_pending(const std::string& key);
+
   // One pass for the schedule "namespace/name". An Error means: try again with back-off.
   kube::Result<Requeue> reconcile(const std::string& key);
 
@@ -86,6 +97,7 @@ class ScheduleReconciler {
   // How long until the schedule's bookkeeping may be done, when a pass that made Backups asked
   // for that wait and it has not passed; nullopt otherwise.
   std::optional<std::chrono::milliseconds> bookkeeping_wait(const std::string& key);
+  void set_bookkeeping_after(const std::string& key, std::chrono::steady_clock::time_point at);
   std::vector<OwnedBackup> owned_backups(const api::BackupSchedule& schedule);
   kube::Status create_backup(const api::BackupSchedule& schedule, const BackupOrigin& origin,
                              bool& created);
@@ -101,6 +113,7 @@ class ScheduleReconciler {
   std::unordered_map<std::string, Expectations> expectations_;
   MissedObserver on_missed_;
   DueObserver on_due_;
+  CreatedObserver on_created_;
   NotificationProblems notification_problems_;
 };
 

@@ -587,5 +587,43 @@ TEST_F(ScheduleE2E, AScheduleWithAFiftyFiveCharacterNameMakesBackupsThatComplete
   EXPECT_EQ(schedule_field(name, ".status.lastBackup"), second);
 }
 
+// A Backup the schedule makes is reconciled from the create's answer: its Job does not wait for
+// the Backup's watch event, held back here by two seconds (watchDelayMs) as kube-apiserver's
+// watchers lag its writers; and that event, when it comes, makes no second Job.
+TEST_F(ScheduleE2E, AScheduledBackupsJobWaitsForNoWatchEventAndIsMadeOnce) {
+  apply_schedule("prompt", "@yearly");
+  ASSERT_TRUE(eventually([&] { return !ready_condition("prompt").is_null(); }, 15));
+  ASSERT_TRUE(cluster_->post_hook("faults", {{"watchDelayMs", 2000}}).ok());
+  reset_stats();
+  trigger("prompt", "now");
+  const std::string name = wait_for_triggered("prompt", "now", 30);
+  ASSERT_FALSE(name.empty());
+  ASSERT_TRUE(wait_for_phase(name, "Completed"));
+  std::this_thread::sleep_for(seconds(3));  // every delayed event delivered, and acted on
+  ASSERT_TRUE(cluster_->post_hook("faults", {{"reset", true}}).ok());
+
+  auto writes = cluster_->get_hook("writes");
+  ASSERT_TRUE(writes.ok()) << writes.error().to_string();
+  long long backup_at = -1;
+  std::vector<std::pair<long long, int>> job_posts;  // when, answered with
+  for (const auto& w : (*writes)["writes"]) {
+    if (w.value("userAgent", "") != "cellar-controller" || w.value("method", "") != "POST") {
+      continue;
+    }
+    const std::string path = w.value("path", "");
+    if (path.ends_with("/backups") && w.value("code", 0) == 201) backup_at = w["micros"];
+    if (path.ends_with("/jobs")) job_posts.emplace_back(w["micros"], w.value("code", 0));
+  }
+  ASSERT_GE(backup_at, 0) << writes->dump();
+  ASSERT_EQ(job_posts.size(), 1u) << "one POST of the Job, never a second: " << writes->dump();
+  EXPECT_EQ(job_posts[0].second, 201);
+  EXPECT_LT(job_posts[0].first - backup_at, 1000 * 1000)
+      << "the Job waited for the Backup's watch event (microseconds after the Backup's POST)";
+  auto stats = cluster_->get_hook("stats");
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->value("/readsByUserAgent/cellar-controller/jobs.batch/get"_json_pointer, 0), 0)
+      << "a Job of that name was looked for: its create was refused";
+}
+
 }  // namespace
 }  // namespace cellar::testing

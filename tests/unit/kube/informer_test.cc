@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <variant>
 
 namespace cellar::kube {
 namespace {
@@ -166,7 +167,7 @@ TEST_P(ObjectCacheTest, ReplaceRebuildsIndexes) {
 // ---- ListWatch: the loop's decisions against a scripted API ----
 
 // Lines of one scripted watch answer; `hold_open` keeps the stream open (silent) once they are
-// read, until cancelled, as an idle healthy watch would be.
+// read, until cancelled, as an idle healthy watch would be, or until push() gives it more.
 class ScriptedLines : public LineReader {
  public:
   ScriptedLines(std::vector<std::string> lines, bool hold_open)
@@ -174,12 +175,21 @@ class ScriptedLines : public LineReader {
   std::optional<std::string> read_line() override {
     std::unique_lock lock(mu_);
     if (!cancelled_ && next_ < lines_.size()) return lines_[next_++];
-    if (hold_open_) cv_.wait(lock, [this] { return cancelled_; });
+    if (hold_open_) {
+      cv_.wait(lock, [this] { return cancelled_ || next_ < lines_.size(); });
+      if (!cancelled_) return lines_[next_++];
+    }
     return std::nullopt;
   }
   void cancel() override {
     std::lock_guard lock(mu_);
     cancelled_ = true;
+    cv_.notify_all();
+  }
+  // One more line for an open stream (hold_open) to deliver.
+  void push(std::string line) {
+    std::lock_guard lock(mu_);
+    lines_.push_back(std::move(line));
     cv_.notify_all();
   }
 
@@ -190,6 +200,17 @@ class ScriptedLines : public LineReader {
   size_t next_ = 0;
   bool hold_open_;
   bool cancelled_ = false;
+};
+
+// A stream the test keeps a handle on.
+class SharedLines : public LineReader {
+ public:
+  explicit SharedLines(std::shared_ptr<ScriptedLines> lines) : lines_(std::move(lines)) {}
+  std::optional<std::string> read_line() override { return lines_->read_line(); }
+  void cancel() override { lines_->cancel(); }
+
+ private:
+  std::shared_ptr<ScriptedLines> lines_;
 };
 
 // Answers list and watch requests from a script, in order, and records every request's target.
@@ -209,6 +230,11 @@ class ScriptedApi : public Transport {
   void watch_answer(WatchAnswer answer) {
     std::lock_guard lock(mu_);
     watches_.push_back(std::move(answer));
+  }
+  // A watch answer the test feeds as it goes (ScriptedLines::push), in its turn.
+  void watch_answer(std::shared_ptr<ScriptedLines> live) {
+    std::lock_guard lock(mu_);
+    watches_.push_back(std::move(live));
   }
   std::vector<std::string> targets() const {
     std::lock_guard lock(mu_);
@@ -232,12 +258,18 @@ class ScriptedApi : public Transport {
   Result<StreamResponse> stream(const HttpRequest& request) override {
     std::lock_guard lock(mu_);
     record(request);
-    WatchAnswer answer{200, {}, true};
+    std::variant<WatchAnswer, std::shared_ptr<ScriptedLines>> next = WatchAnswer{200, {}, true};
     if (!watches_.empty()) {
-      answer = std::move(watches_.front());
+      next = std::move(watches_.front());
       watches_.pop_front();
     }
     StreamResponse response;
+    if (auto* live = std::get_if<std::shared_ptr<ScriptedLines>>(&next)) {
+      response.status = 200;
+      response.lines = std::make_unique<SharedLines>(*live);
+      return response;
+    }
+    WatchAnswer& answer = std::get<WatchAnswer>(next);
     response.status = answer.status;
     if (answer.status != 200) {
       response.body = status_body(answer.status);
@@ -265,7 +297,7 @@ class ScriptedApi : public Transport {
   mutable std::condition_variable cv_;
   std::vector<std::string> targets_;
   std::deque<HttpResponse> lists_;
-  std::deque<WatchAnswer> watches_;
+  std::deque<std::variant<WatchAnswer, std::shared_ptr<ScriptedLines>>> watches_;
 };
 
 class InformerLoopTest : public ::testing::Test {
@@ -410,6 +442,66 @@ TEST_F(InformerLoopTest, StopCancelsAnOpenWatch) {
   api_->wait_for_requests(2);  // the watch is open and silent
   informer_->stop();           // returns only once the loop's thread is joined
   EXPECT_TRUE(informer_->has_synced());
+}
+
+// ---- Objects the process created itself, known before their watch event ----
+
+class RememberedCreationTest : public InformerLoopTest {
+ protected:
+  // A synced informer whose watch is open; the test delivers its events.
+  void SetUp() override {
+    api_->list_answer(200, list({}, "1"));
+    api_->watch_answer(feed_);
+    start();
+    ASSERT_TRUE(informer_->wait_for_sync(kEventually));
+    api_->wait_for_requests(2);
+  }
+  std::optional<std::string> value_of(const std::string& key) const {
+    auto item = informer_->get(key);
+    return item ? std::optional(item->value) : std::nullopt;
+  }
+
+  std::shared_ptr<ScriptedLines> feed_ =
+      std::make_shared<ScriptedLines>(std::vector<std::string>{}, true);
+};
+
+TEST_F(RememberedCreationTest, ReadUntilTheWatchDeliversItThenTheCacheAnswers) {
+  ASSERT_TRUE(informer_->remember_created(object("made", "5", "from-the-answer")));
+  EXPECT_EQ(value_of("ns/made"), "from-the-answer");
+  // Nothing but get() sees it: lists, keys and handlers are the watch's.
+  EXPECT_TRUE(informer_->list().empty());
+  EXPECT_EQ(informer_->size(), 0u);
+
+  feed_->push(event("ADDED", object("made", "5", "from-the-watch")));
+  EXPECT_EQ(calls(1), std::vector<std::string>{"add ns/made=from-the-watch"});
+  EXPECT_EQ(value_of("ns/made"), "from-the-watch");
+  // Once the watch has told of the key, the answer never comes back, not even when it is gone.
+  feed_->push(event("DELETED", object("made", "6", "from-the-watch")));
+  EXPECT_EQ(calls(2).back(), "delete ns/made=from-the-watch");
+  EXPECT_EQ(value_of("ns/made"), std::nullopt);
+}
+
+TEST_F(RememberedCreationTest, NotRememberedWhenTheWatchCameFirst) {
+  feed_->push(event("ADDED", object("made", "5", "from-the-watch")));
+  ASSERT_EQ(calls(1).size(), 1u);
+  EXPECT_FALSE(informer_->remember_created(object("made", "5", "from-the-answer")));
+  EXPECT_EQ(value_of("ns/made"), "from-the-watch");
+}
+
+TEST_F(RememberedCreationTest, WhatTheTransformLeavesOutIsNotRemembered) {
+  json skipped = object("skipped", "5");
+  skipped["data"]["skip"] = "true";
+  EXPECT_FALSE(informer_->remember_created(skipped));
+  EXPECT_EQ(value_of("ns/skipped"), std::nullopt);
+}
+
+TEST_F(RememberedCreationTest, ARelistForgetsWhatItDoesNotHold) {
+  ASSERT_TRUE(informer_->remember_created(object("made", "5", "from-the-answer")));
+  // Created and deleted while the watch was away: the re-list is the truth.
+  api_->list_answer(200, list({object("other", "9", "o")}, "9"));
+  feed_->push(gone());
+  EXPECT_EQ(calls(1), std::vector<std::string>{"add ns/other=o"});
+  EXPECT_EQ(value_of("ns/made"), std::nullopt);
 }
 
 }  // namespace
