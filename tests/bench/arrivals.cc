@@ -93,12 +93,4 @@ double percentile(std::vector<double> values, double p) {
   return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
 }
 
-std::vector<double> paired_gaps(const std::vector<long long>& from,
-                                const std::vector<long long>& to) {
-  std::vector<double> gaps;
-  if (from.size() != to.size()) return gaps;
-  for (size_t i = 0; i < from.size(); ++i) gaps.push_back((to[i] - from[i]) / 1000.0);
-  return gaps;
-}
-
 }  // namespace cellar::bench

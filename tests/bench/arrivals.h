@@ -64,10 +64,4 @@ class Arrivals {
 // Percentile `p` (0-100) of `values`, nearest rank; 0 when empty.
 double percentile(std::vector<double> values, double p);
 
-// Milliseconds from each of `from` to the `to` of the same rank (microsecond times, as
-// BenchEnv::created_at gives them): for things made one at a time, each Backup's POST and its
-// Job's. Empty when the counts differ, so a lost one never pairs the rest wrongly.
-std::vector<double> paired_gaps(const std::vector<long long>& from,
-                                const std::vector<long long>& to);
-
 }  // namespace cellar::bench

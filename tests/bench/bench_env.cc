@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -25,7 +26,7 @@ std::unique_ptr<kube::Client> BenchEnv::new_client() const {
   kube::ClientOptions options;
   options.qps = 1e6;
   options.burst = 1000000;
-  options.user_agent = "cellar-bench";
+  options.user_agent = kBenchAgent;
   return std::make_unique<kube::Client>(std::move(*transport), options);
 }
 
@@ -149,17 +150,23 @@ json BenchEnv::stats() {
   return r.ok() ? *r : json();
 }
 
-std::vector<long long> BenchEnv::created_at(const std::string& collection) {
-  std::vector<long long> out;
+std::vector<double> BenchEnv::job_post_gaps(const std::string& backup_agent) {
+  std::vector<double> gaps;
   auto r = client_->request("GET", "/cellar-test/v1/writes");
-  if (!r.ok()) return out;
+  if (!r.ok()) return gaps;
+  long long backup_at = -1;  // the last Backup POST, while it has no Job yet
   for (const json& w : r->value("writes", json::array())) {
-    if (w.value("method", "") == "POST" && w.value("code", 0) == 201 &&
-        w.value("path", "").ends_with(collection)) {
-      out.push_back(w.value("micros", 0LL));
+    if (w.value("method", "") != "POST" || w.value("code", 0) != 201) continue;
+    const std::string path = w.value("path", "");
+    const long long micros = w.value("micros", 0LL);
+    if (path.ends_with("/backups")) {
+      backup_at = w.value("userAgent", "") == backup_agent ? micros : -1;
+    } else if (path.ends_with("/jobs") && backup_at >= 0) {
+      gaps.push_back(static_cast<double>(micros - backup_at) / 1000.0);
+      backup_at = -1;
     }
   }
-  return out;
+  return gaps;
 }
 
 void BenchEnv::reset_stats() {

@@ -16,6 +16,9 @@
 
 namespace cellar::bench {
 
+// The User-Agent of the benchmark's own requests, as the test cluster's stats record it.
+inline constexpr char kBenchAgent[] = "cellar-bench";
+
 struct Flags {
   std::string kubeconfig;
   std::string controller;  // the cellar-controller binary
@@ -66,10 +69,11 @@ class BenchEnv {
   // The test cluster's counters (GET /cellar-test/v1/stats); null when it has none.
   nlohmann::json stats();
   void reset_stats();
-  // When the test cluster received each POST to a path ending in `collection` ("/backups",
-  // "/jobs") that it answered 201, in microseconds of its clock, oldest first; since the last
-  // reset_stats(). Empty where the server keeps no such log.
-  std::vector<long long> created_at(const std::string& collection);
+  // By the test cluster's clock (when each request arrived), since the last reset_stats(): the
+  // milliseconds from each Backup POST made by `backup_agent` (a User-Agent) to the next Job
+  // POST, both answered 201. Backups made one at a time, that is each Backup's own Job. Empty
+  // where the server keeps no write log.
+  std::vector<double> job_post_gaps(const std::string& backup_agent);
   // Every API request waits `ms` first (the test cluster's latencyMs fault).
   bool set_latency(int ms);
 

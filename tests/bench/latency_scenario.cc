@@ -81,7 +81,7 @@ void run_latency(BenchEnv& env, const std::string& run) {
   }
   std::this_thread::sleep_for(std::chrono::seconds(1));  // anything late is counted too
   const json stats = env.stats();
-  const auto server_gaps = paired_gaps(env.created_at("/backups"), env.created_at("/jobs"));
+  const auto server_gaps = env.job_post_gaps(kBenchAgent);
   const double n = static_cast<double>(f.backups - lost);
   std::printf("\n== Backups applied one at a time (%s): %d Backups, %d lost\n", run.c_str(),
               f.backups, lost);
