@@ -173,6 +173,10 @@ void BenchEnv::reset_stats() {
   (void)client_->request("POST", "/cellar-test/v1/stats/reset", json::object());
 }
 
+bool BenchEnv::set_watch_delay(int ms) {
+  return client_->request("POST", "/cellar-test/v1/faults", {{"watchDelayMs", ms}}).ok();
+}
+
 bool BenchEnv::set_latency(int ms) {
   return client_->request("POST", "/cellar-test/v1/faults", {{"latencyMs", ms}}).ok();
 }

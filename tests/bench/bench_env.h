@@ -30,6 +30,9 @@ struct Flags {
   int schedules = 1000;
   int objects = 10000;
   int latency_ms = 3;  // the second latency run's per-request fault (0: no second run)
+  // The schedule scenario's watch events that much late (the test cluster's watchDelayMs), as
+  // kube-apiserver's watchers lag its writers; 0: none.
+  int watch_delay_ms = 0;
   std::vector<std::string> controller_args;  // --controller-arg, passed through
 };
 
@@ -76,6 +79,8 @@ class BenchEnv {
   std::vector<double> job_post_gaps(const std::string& backup_agent);
   // Every API request waits `ms` first (the test cluster's latencyMs fault).
   bool set_latency(int ms);
+  // Every watch event goes out `ms` after its write (the watchDelayMs fault).
+  bool set_watch_delay(int ms);
 
  private:
   Flags flags_;

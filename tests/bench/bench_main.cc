@@ -1,6 +1,7 @@
 // cellar_bench --kubeconfig FILE --controller BIN [--agent-image IMAGE] [--namespace NS]
 //              [--only latency,schedule,burst,scale] [--backups N] [--latency-ms MS]
-//              [--schedule-minutes M] [--schedules N] [--objects N] [--controller-arg ARG]...
+//              [--schedule-minutes M] [--watch-delay-ms MS] [--schedules N] [--objects N]
+//              [--controller-arg ARG]...
 //
 // Prints the figures DESIGN.md's performance contracts name, measured from outside the
 // controller: it starts cellar-controller itself, drives it through the API, and takes every
@@ -35,6 +36,8 @@ bool parse(int argc, char** argv, cellar::bench::Flags& f) {
       f.latency_ms = std::atoi(value.c_str());
     } else if (arg == "--schedule-minutes") {
       f.schedule_minutes = std::atoi(value.c_str());
+    } else if (arg == "--watch-delay-ms") {
+      f.watch_delay_ms = std::atoi(value.c_str());
     } else if (arg == "--schedules") {
       f.schedules = std::atoi(value.c_str());
     } else if (arg == "--objects") {
@@ -56,7 +59,8 @@ int main(int argc, char** argv) {
     std::cerr << "usage: cellar_bench --kubeconfig FILE --controller BIN [--agent-image IMAGE]\n"
                  "                    [--namespace NS] [--only latency,schedule,burst,scale]\n"
                  "                    [--backups N] [--latency-ms MS] [--schedule-minutes M]\n"
-                 "                    [--schedules N] [--objects N] [--controller-arg ARG]...\n";
+                 "                    [--watch-delay-ms MS] [--schedules N] [--objects N]\n"
+                 "                    [--controller-arg ARG]...\n";
     return 2;
   }
   using namespace cellar::bench;

@@ -61,6 +61,7 @@ void run_schedule(BenchEnv& env) {
                   return marks;
                 });
   env.reset_stats();  // the server's write log from here on
+  const bool delayed = f.watch_delay_ms > 0 && env.set_watch_delay(f.watch_delay_ms);
   auto created = env.client().create(kSchedules, f.ns, env.schedule(name, "* * * * *"));
   if (!created.ok()) {
     std::cerr << "create schedule: " << created.error().to_string() << "\n";
@@ -90,6 +91,7 @@ void run_schedule(BenchEnv& env) {
   }
   std::this_thread::sleep_for(std::chrono::seconds(2));  // the last Job
   (void)env.client().remove(kSchedules, f.ns, name);
+  if (delayed) env.set_watch_delay(0);
   std::vector<double> late;
   // Each Backup's Job, from the Backup's watch event to the Job's (the only clock both have).
   auto job_after = [&](const std::string& prefix) {
@@ -108,8 +110,10 @@ void run_schedule(BenchEnv& env) {
   }
   const std::vector<double> scheduled_job = job_after(scheduled_prefix);
   const std::vector<double> applied_job = job_after("bk:" + applied_prefix);
-  std::printf("\n== One `* * * * *` schedule for %d minute(s): %zu Backups\n", f.schedule_minutes,
+  std::printf("\n== One `* * * * *` schedule for %d minute(s): %zu Backups", f.schedule_minutes,
               late.size());
+  if (delayed) std::printf(" (every watch event %d ms late)", f.watch_delay_ms);
+  std::printf("\n");
   std::printf("  Backup after its minute:       p50 %7.1f ms   max %7.1f ms\n",
               percentile(late, 50), percentile(late, 100));
   std::printf("  its Job after the Backup:      p50 %7.1f ms   max %7.1f ms\n",
