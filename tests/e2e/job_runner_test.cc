@@ -15,12 +15,15 @@
 #include <vector>
 
 #include "controller/kube/client.h"
+#include "tests/support/child_process.h"
 #include "tests/support/test_cluster.h"
 
 namespace cellar::kube {
 namespace {
 
 using std::chrono::seconds;
+
+using cellar::testing::processes_with;
 
 constexpr char kNs[] = "default";
 
@@ -123,19 +126,6 @@ class JobRunnerE2ETest : public ::testing::Test {
   }
 
   // The host pids whose command line holds `marker`.
-  static std::vector<pid_t> processes_with(const std::string& marker) {
-    std::vector<pid_t> out;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-      const std::string name = entry.path().filename();
-      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-      std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-      const std::string cmdline((std::istreambuf_iterator<char>(in)), {});
-      if (cmdline.find(marker) != std::string::npos) out.push_back(std::stoi(name));
-    }
-    return out;
-  }
-
   // A unique sleep length, so that the sleeping process can be found on the host.
   static std::string unique_sleep() {
     std::random_device rd;

@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -216,6 +218,19 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::vecto
   result.out = read_file(options.stdout_path);
   result.err = read_file(options.stderr_path);
   return result;
+}
+
+std::vector<pid_t> processes_with(const std::string& marker) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    const std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+    if (cmdline.find(marker) != std::string::npos) out.push_back(std::stoi(name));
+  }
+  return out;
 }
 
 }  // namespace cellar::testing

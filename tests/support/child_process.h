@@ -63,10 +63,14 @@ class ChildProcess {
   std::optional<int> status_;
 };
 
-// What a program that ran to its end said.
 // This process's environment ("NAME=VALUE" entries) with `overrides` laid over it.
 std::vector<std::string> merged_environment(const std::vector<std::string>& overrides);
 
+// The host's processes whose command line holds `marker`: how a test finds what it started
+// indirectly (a container's process), by an argument nothing else uses.
+std::vector<pid_t> processes_with(const std::string& marker);
+
+// What a program that ran to its end said.
 struct CommandResult {
   int exit_code = -1;  // 128 + signal when killed; -1 when it could not start
   std::string out;

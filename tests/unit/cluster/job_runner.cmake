@@ -7,5 +7,6 @@ add_executable(cluster_jobs_unit_tests
   ${CMAKE_CURRENT_LIST_DIR}/sandbox_command_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/sandbox_process_test.cc
 )
-target_link_libraries(cluster_jobs_unit_tests PRIVATE cellar_cluster_jobs GTest::gtest_main)
+target_link_libraries(cluster_jobs_unit_tests PRIVATE cellar_cluster_jobs cellar_test_process
+  GTest::gtest_main)
 gtest_discover_tests(cluster_jobs_unit_tests)

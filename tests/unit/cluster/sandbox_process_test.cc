@@ -14,24 +14,13 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/child_process.h"
+
 namespace cellar::testcluster {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Host processes whose command line holds `marker`.
-std::vector<pid_t> processes_with(const std::string& marker) {
-  std::vector<pid_t> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    const std::string cmdline((std::istreambuf_iterator<char>(in)), {});
-    if (cmdline.find(marker) != std::string::npos) out.push_back(std::stoi(name));
-  }
-  return out;
-}
+using cellar::testing::processes_with;
 
 // Whether the container's own command (sleep, which sh execs) runs, not just bwrap holding it.
 bool command_runs(const std::string& marker) {
