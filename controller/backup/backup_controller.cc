@@ -32,7 +32,8 @@ BackupController::BackupController(kube::Client& client, kube::EventRecorder& ev
   index_pods_by_job(pods_);
   auto enqueue = [this](const api::Backup& b) { queue_.add(b.meta.key()); };
   backups_.on_add([this, enqueue](const api::Backup& b) {
-    if (!adopted(b)) enqueue(b);
+    // The state adopt_created() reconciled already (or has just enqueued): nothing more.
+    if (!backups_.delivering_remembered()) enqueue(b);
   });
   backups_.on_update([enqueue](const api::Backup&, const api::Backup& now) { enqueue(now); });
   backups_.on_delete(enqueue);
@@ -49,26 +50,8 @@ BackupController::~BackupController() {
 }
 
 void BackupController::adopt_created(const nlohmann::json& backup) {
-  std::lock_guard lock(adopted_mu_);
-  // Under the lock the ADDED handler takes: should the event come before the entry is made,
-  // the cache has the Backup and nothing is remembered (the event enqueued it).
-  if (!backups_.remember_created(backup)) return;
-  const auto now = std::chrono::steady_clock::now();
-  // One whose watch event never came (deleted at once, then a re-list) is let go in time.
-  std::erase_if(adopted_,
-                [&](const auto& a) { return now - a.second.at > std::chrono::minutes(1); });
-  const std::string key = kube::object_key(backup);
-  adopted_[key] = {kube::object_resource_version(backup), now};
-  queue_.add(key);
-}
-
-bool BackupController::adopted(const api::Backup& backup) {
-  std::lock_guard lock(adopted_mu_);
-  auto it = adopted_.find(backup.meta.key());
-  if (it == adopted_.end()) return false;
-  const bool same = it->second.resource_version == backup.meta.resource_version;
-  adopted_.erase(it);
-  return same;
+  // When the watch was first, its event enqueued the Backup already.
+  if (backups_.remember_created(backup)) queue_.add(kube::object_key(backup));
 }
 
 void BackupController::enqueue_backup_of(const api::ObjectMeta& job) {

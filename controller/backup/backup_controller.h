@@ -8,7 +8,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "controller/backup/backup_reconciler.h"
@@ -65,17 +64,7 @@ class BackupController {
   void enqueue_backup_of(const api::ObjectMeta& job);
   void enqueue_backup_of_pod(const PodView& pod);
 
-  // The Backup's ADDED event brings the state adopt_created() reconciled: true (and forgotten)
-  // when it is that one.
-  bool adopted(const api::Backup& backup);
-
   BackupControllerOptions options_;
-  std::mutex adopted_mu_;
-  struct Adopted {
-    std::string resource_version;
-    std::chrono::steady_clock::time_point at;
-  };
-  std::unordered_map<std::string, Adopted> adopted_;
   kube::Informer<api::Backup> backups_;
   kube::Informer<JobView> jobs_;
   kube::Informer<PodView> pods_;

@@ -23,16 +23,16 @@ class CreatedObjects {
   using Clock = std::chrono::steady_clock;
   static constexpr auto kTtl = std::chrono::minutes(1);
 
-  // Remembers `value` for `key` unless `cached(key)` says the informer's cache already has it
-  // (the watch came first). Asked under the same lock forget() takes, so a watch event applied
-  // meanwhile is never followed by a stale entry. True when remembered.
+  // Remembers `value` (at `resource_version`) for `key` unless `cached(key)` says the informer's
+  // cache already has it (the watch came first). Asked under the same lock forget() takes, so a
+  // watch event applied meanwhile is never followed by a stale entry. True when remembered.
   template <typename Cached>
-  bool remember(const std::string& key, T value, Cached&& cached) {
+  bool remember(const std::string& key, std::string resource_version, T value, Cached&& cached) {
     std::lock_guard lock(mu_);
     const auto now = Clock::now();
     std::erase_if(entries_, [&](const auto& e) { return now - e.second.since > kTtl; });
     if (cached(key)) return false;
-    entries_.insert_or_assign(key, Entry{std::move(value), now});
+    entries_.insert_or_assign(key, Entry{std::move(resource_version), std::move(value), now});
     return true;
   }
 
@@ -43,10 +43,15 @@ class CreatedObjects {
     return it->second.value;
   }
 
-  // The watch delivered `key`: the cache knows better from now on.
-  void forget(const std::string& key) {
+  // The watch delivered `key` at `resource_version`: the cache knows better from now on. True
+  // when that is the very state remembered.
+  bool forget(const std::string& key, const std::string& resource_version) {
     std::lock_guard lock(mu_);
-    if (!entries_.empty()) entries_.erase(key);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return false;
+    const bool same = it->second.resource_version == resource_version;
+    entries_.erase(it);
+    return same;
   }
   // A list replaced the cache.
   void clear() {
@@ -56,6 +61,7 @@ class CreatedObjects {
 
  private:
   struct Entry {
+    std::string resource_version;
     T value;
     Clock::time_point since;
   };

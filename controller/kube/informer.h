@@ -425,10 +425,14 @@ class Informer : private ListWatchSink {
   bool remember_created(const json& object) {
     auto value = transform_(object);
     if (!value) return false;
-    return created_.remember(object_key(object), std::move(*value), [this](const std::string& key) {
-      return cache_.resource_version(key).has_value();
-    });
+    return created_.remember(
+        object_key(object), object_resource_version(object), std::move(*value),
+        [this](const std::string& key) { return cache_.resource_version(key).has_value(); });
   }
+  // Inside a handler only: whether the watch event it is told of brings, at the same
+  // resourceVersion, the object remember_created() was given (whoever made it acted on that
+  // state already).
+  bool delivering_remembered() const { return delivering_remembered_; }
   std::vector<T> list() const { return cache_.list(); }
   std::vector<std::string> keys() const { return cache_.keys(); }
   std::vector<T> by_index(const std::string& name, const std::string& value) const {
@@ -459,15 +463,17 @@ class Informer : private ListWatchSink {
   }
   void end_list() override {
     auto deltas = cache_.replace(std::exchange(staged_, {}));
-    created_.clear();
+    created_.clear();  // a list is the truth: everything in it is news to the handlers
     for (auto& delta : deltas) notify(delta);
   }
   void event(const std::string& type, const json& object) override {
     const std::string key = object_key(object);
-    auto delta =
-        cache_.apply(type, key, object_resource_version(object), transform_(object), &object);
-    created_.forget(key);
+    const std::string rv = object_resource_version(object);
+    auto delta = cache_.apply(type, key, rv, transform_(object), &object);
+    // Forgotten before the handlers run, so nothing they start reads the remembered state.
+    delivering_remembered_ = created_.forget(key, rv);
     if (delta) notify(*delta);
+    delivering_remembered_ = false;
   }
 
   void notify(const CacheDelta<T>& delta) {
@@ -497,6 +503,7 @@ class Informer : private ListWatchSink {
   Transform transform_;
   ObjectCache<T> cache_;
   CreatedObjects<T> created_;
+  bool delivering_remembered_ = false;  // the loop's thread only
   std::vector<typename ObjectCache<T>::Listed> staged_;
   std::vector<std::function<void(const T&)>> on_add_;
   std::vector<std::function<void(const T&, const T&)>> on_update_;

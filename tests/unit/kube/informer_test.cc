@@ -311,7 +311,11 @@ class InformerLoopTest : public ::testing::Test {
     options.retry = {.initial = milliseconds{1}, .cap = milliseconds{20}, .jitter = 0};
     informer_ =
         std::make_unique<Informer<Item>>(client_, resources::configmaps(), options, project);
-    informer_->on_add([this](const Item& i) { record("add " + i.key + "=" + i.value); });
+    informer_->on_add([this](const Item& i) {
+      // The state remember_created() was given, as a handler can tell.
+      record("add " + i.key + "=" + i.value +
+             (informer_->delivering_remembered() ? " (remembered)" : ""));
+    });
     informer_->on_update([this](const Item& o, const Item& n) {
       record("update " + n.key + " " + o.value + "->" + n.value);
     });
@@ -473,12 +477,20 @@ TEST_F(RememberedCreationTest, ReadUntilTheWatchDeliversItThenTheCacheAnswers) {
   EXPECT_EQ(informer_->size(), 0u);
 
   feed_->push(event("ADDED", object("made", "5", "from-the-watch")));
-  EXPECT_EQ(calls(1), std::vector<std::string>{"add ns/made=from-the-watch"});
+  EXPECT_EQ(calls(1), std::vector<std::string>{"add ns/made=from-the-watch (remembered)"});
   EXPECT_EQ(value_of("ns/made"), "from-the-watch");
   // Once the watch has told of the key, the answer never comes back, not even when it is gone.
   feed_->push(event("DELETED", object("made", "6", "from-the-watch")));
   EXPECT_EQ(calls(2).back(), "delete ns/made=from-the-watch");
   EXPECT_EQ(value_of("ns/made"), std::nullopt);
+}
+
+TEST_F(RememberedCreationTest, AnotherStateThanTheRememberedOneIsNews) {
+  ASSERT_TRUE(informer_->remember_created(object("made", "5", "from-the-answer")));
+  // Changed before this watch saw it: the handlers hear of a state nobody acted on.
+  feed_->push(event("ADDED", object("made", "7", "changed")));
+  EXPECT_EQ(calls(1), std::vector<std::string>{"add ns/made=changed"});
+  EXPECT_EQ(value_of("ns/made"), "changed");
 }
 
 TEST_F(RememberedCreationTest, NotRememberedWhenTheWatchCameFirst) {
