@@ -172,6 +172,15 @@ void BackupE2E::reset_stats() {
   ASSERT_TRUE(r.ok()) << r.error().to_string();
 }
 
+bool BackupE2E::count_one_backup(const std::string& name) {
+  apply_secret_and_claim("s3cret-app-pw");
+  reset_stats();
+  apply_backup(name);
+  if (!wait_for_phase(name, "Completed")) return false;
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  return true;
+}
+
 void BackupE2E::lock_orders() {
   lock_table("shop", "orders");
 }

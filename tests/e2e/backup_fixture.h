@@ -48,6 +48,10 @@ class BackupE2E : public ::testing::Test {
   // Writes by the controller (by its user agent) since the last reset.
   int controller_writes();
   void reset_stats();
+  // With the Secret and claim in place, the test cluster's counters reset, then Backup `name`
+  // applied and followed to Completed, and a second more for anything late: what one successful
+  // Backup costs is then in the stats. False when it did not complete.
+  bool count_one_backup(const std::string& name);
   // A connection holding an ACCESS EXCLUSIVE lock on shop.orders, so pg_dump waits.
   void lock_orders();
   // The same on `table` of database `db` (one lock at a time).

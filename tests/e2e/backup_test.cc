@@ -173,22 +173,14 @@ TEST_F(BackupE2E, DeletionPolicyDeleteRemovesTheDump) {
 }
 
 TEST_F(BackupE2E, OneSuccessfulBackupTakesFewWrites) {
-  apply_secret_and_claim("s3cret-app-pw");
-  reset_stats();
-  apply_backup("counted");
-  ASSERT_TRUE(wait_for_phase("counted", "Completed"));
-  std::this_thread::sleep_for(std::chrono::seconds(1));  // anything late is counted too
+  ASSERT_TRUE(count_one_backup("counted"));
   const int writes = controller_writes();
   std::cout << "API writes for one successful Backup: " << writes << "\n";
   EXPECT_LE(writes, 4);  // its Job, InProgress, Completed, one Event (DESIGN)
 }
 
 TEST_F(BackupE2E, OneBackupReadsItsSecretAndClaimOnce) {
-  apply_secret_and_claim("s3cret-app-pw");
-  reset_stats();
-  apply_backup("checked");
-  ASSERT_TRUE(wait_for_phase("checked", "Completed"));
-  std::this_thread::sleep_for(std::chrono::seconds(1));  // anything late is counted too
+  ASSERT_TRUE(count_one_backup("checked"));
   auto stats = cluster_->get_hook("stats");
   ASSERT_TRUE(stats.ok()) << stats.error().to_string();
   const nlohmann::json reads =
